@@ -1,0 +1,119 @@
+/**
+ * One error hierarchy for the whole server. Domain code throws these; only
+ * `src/http/errors.ts` turns them into HTTP statuses and TAXII error resources.
+ * Rejected STIX objects are never exceptions: they become status failures.
+ */
+
+export type ErrorCode =
+  | 'unauthenticated'
+  | 'not_found'
+  | 'forbidden'
+  | 'method_not_allowed'
+  | 'not_acceptable'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'bad_parameter'
+  | 'unprocessable_content'
+  | 'too_many_requests'
+  | 'internal'
+  | 'store_unavailable'
+  | 'config_invalid';
+
+export type ErrorDetails = Record<string, string | number | boolean | string[]>;
+
+export class AccordError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    /** Short phrase for the TAXII error `title`. */
+    readonly title: string,
+    /** The cause and the fix, safe to show to the caller. */
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthenticatedError extends AccordError {
+  constructor(message = 'Valid credentials are required to use this server.') {
+    super('unauthenticated', 'Unauthorized', message);
+  }
+}
+
+export class NotFoundError extends AccordError {
+  constructor(message = 'The requested resource does not exist.', details?: ErrorDetails) {
+    super('not_found', 'Not Found', message, details);
+  }
+}
+
+export class ForbiddenError extends AccordError {
+  constructor(message: string) {
+    super('forbidden', 'Forbidden', message);
+  }
+}
+
+export class MethodNotAllowedError extends AccordError {
+  constructor(readonly allowed: string[]) {
+    super('method_not_allowed', 'Method Not Allowed', `This resource supports ${allowed.join(', ')} only.`, {
+      allowed,
+    });
+  }
+}
+
+export class NotAcceptableError extends AccordError {
+  constructor(message: string) {
+    super('not_acceptable', 'Not Acceptable', message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AccordError {
+  constructor(message: string) {
+    super('unsupported_media_type', 'Unsupported Media Type', message);
+  }
+}
+
+export class PayloadTooLargeError extends AccordError {
+  constructor(readonly limit: number) {
+    super(
+      'payload_too_large',
+      'Payload Too Large',
+      `The request body exceeds this API root's max_content_length of ${limit} bytes; split the envelope.`,
+      { max_content_length: limit },
+    );
+  }
+}
+
+export class BadParameterError extends AccordError {
+  constructor(parameter: string, value: string, reason: string) {
+    super('bad_parameter', 'Bad Request', `Invalid ${parameter}: ${reason}`, { parameter, value: clip(value) });
+  }
+}
+
+export class UnprocessableContentError extends AccordError {
+  constructor(message: string) {
+    super('unprocessable_content', 'Unprocessable Content', message);
+  }
+}
+
+export class TooManyRequestsError extends AccordError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_requests', 'Too Many Requests', `Too many failed logins; retry in ${retryAfterSeconds} s.`);
+  }
+}
+
+export class StoreUnavailableError extends AccordError {
+  constructor(message: string) {
+    super('store_unavailable', 'Service Unavailable', message);
+  }
+}
+
+export class ConfigError extends AccordError {
+  constructor(readonly problems: string[]) {
+    super('config_invalid', 'Invalid configuration', `Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function clip(value: string): string {
+  return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+}

@@ -1,0 +1,121 @@
+/**
+ * The storage contract: everything Accord keeps goes through this interface.
+ * Only plain values cross it. Filter parsing, cursors and the TAXII version rules
+ * live in `src/taxii`; a backend only translates the parsed query below.
+ * The same suite (`test/store/contract.suite.ts`) runs against every backend.
+ *
+ * Vocabulary: a *record* is one stored version of one STIX object in one
+ * collection. `dateAdded` is microseconds since the epoch, assigned by the store,
+ * unique and strictly increasing per collection, never reused after a delete.
+ */
+
+export interface NewRecord {
+  /** The STIX `id`. */
+  id: string;
+  type: string;
+  /**
+   * The version string exactly as the object carries it (`modified`, else
+   * `created`), or null for an object with neither. For such an object the store
+   * sets `version` to `formatMicros(dateAdded)` of its first record (TAXII 2.1
+   * §3.4.1 leaves the choice to the server), and any later record with the same
+   * id is a duplicate.
+   */
+  version: string | null;
+  /** `timestampKey(version)`, or null when `version` is null. */
+  versionKey: string | null;
+  /** `spec_version` of the object, or the inferred one (see src/taxii/versioning.ts). */
+  specVersion: string;
+  /** The object's JSON text exactly as received. */
+  body: string;
+}
+
+export type AddOutcome =
+  | { kind: 'added'; dateAdded: number; version: string }
+  /** Same id and version already stored (or earlier in the same call): nothing written. */
+  | { kind: 'duplicate'; dateAdded: number; version: string; sameContent: boolean };
+
+export interface StoredRecord {
+  id: string;
+  type: string;
+  version: string;
+  specVersion: string;
+  dateAdded: number;
+  /** Present when the query asked for bodies. */
+  body?: string;
+}
+
+/**
+ * Which versions of each object to return (TAXII 2.1 §3.4.1 `match[version]`).
+ * `first` and `last` are the earliest and latest version among the records left
+ * after the bound, id/type and spec-version filters; `at` holds exact instants as
+ * `timestampKey` strings. The selectors are ORed.
+ */
+export type VersionSelector = { all: true } | { all: false; first: boolean; last: boolean; at: string[] };
+
+export interface RecordQuery {
+  collectionId: string;
+  /** Exclusive lower bound on dateAdded. */
+  after?: number;
+  ids?: string[];
+  types?: string[];
+  /** Explicit spec versions; undefined keeps, per id, only its highest spec version. */
+  specVersions?: string[];
+  versions: VersionSelector;
+  /** At most this many records; undefined means no limit. */
+  limit?: number;
+  withBody: boolean;
+}
+
+export interface RecordPage {
+  /** Sorted by dateAdded ascending. */
+  records: StoredRecord[];
+  /** True when at least one more record matches after the last one returned. */
+  more: boolean;
+}
+
+export interface StatusDetail {
+  id: string;
+  version: string;
+  message?: string;
+}
+
+export interface StoredStatus {
+  id: string;
+  apiRoot: string;
+  collectionId: string;
+  /** Who may read it: the principal key of the submitter. */
+  owner: string;
+  status: 'complete' | 'pending';
+  requestTimestamp: string;
+  totalCount: number;
+  successCount: number;
+  failureCount: number;
+  pendingCount: number;
+  successes: StatusDetail[];
+  failures: StatusDetail[];
+  pendings: StatusDetail[];
+  /** Microseconds since the epoch; the status is served until then. */
+  expiresAt: number;
+}
+
+export interface Store {
+  /** Adds records in one atomic write; returns one outcome per input, in order. */
+  addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]>;
+  findRecords(query: RecordQuery): Promise<RecordPage>;
+  /** Deletes the records a query (without limit or bound) selects; returns how many went. */
+  deleteRecords(query: RecordQuery): Promise<number>;
+  /** True when the collection holds at least one record of this id. */
+  hasObject(collectionId: string, id: string): Promise<boolean>;
+
+  putStatus(status: StoredStatus): Promise<void>;
+  getStatus(id: string, now: number): Promise<StoredStatus | null>;
+  /** Removes statuses that expired before `now`; returns how many went. */
+  purgeStatuses(now: number): Promise<number>;
+
+  /** A named server-wide secret, created once with `create` and then shared by every instance. */
+  getOrCreateSecret(name: string, create: () => string): Promise<string>;
+
+  /** A cheap liveness probe of the backend. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
