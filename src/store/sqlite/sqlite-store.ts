@@ -1,0 +1,234 @@
+/**
+ * The embedded SQLite backend (better-sqlite3, WAL). One file in the data
+ * directory. better-sqlite3 is synchronous; the contract is async so that other
+ * backends fit, and each method here runs to completion in one call.
+ */
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoreUnavailableError } from '../../errors';
+import { formatMicros, timestampKey } from '../../stix/timestamp';
+import { nowMicros, type MicroClock } from '../clock';
+import type {
+  AddOutcome,
+  NewRecord,
+  RecordPage,
+  RecordQuery,
+  Store,
+  StoredRecord,
+  StoredStatus,
+} from '../contract';
+import { selectSql, whereClause } from './record-query';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+
+export interface SqliteOptions {
+  /** Path of the database file, or ':memory:'. */
+  path: string;
+  /** `FULL` makes every acknowledged write survive a power loss; `NORMAL` survives a process crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+  clock?: MicroClock;
+}
+
+interface RecordRow {
+  date_added: number;
+  stix_id: string;
+  type: string;
+  version: string;
+  spec_version: string;
+  body?: string;
+}
+
+interface ExistingRow {
+  date_added: number;
+  version: string;
+  body: string;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly clock: MicroClock;
+  private readonly collectionPks = new Map<string, number>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(db: Database.Database, clock: MicroClock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  static open(options: SqliteOptions): SqliteStore {
+    try {
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      const db = new Database(options.path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA_SQL);
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      return new SqliteStore(db, options.clock ?? nowMicros);
+    } catch (error) {
+      throw new StoreUnavailableError(`Cannot open the SQLite store at ${options.path}: ${(error as Error).message}`);
+    }
+  }
+
+  async addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
+    return this.guard(() => this.db.transaction(() => this.insertAll(collectionId, records)).immediate());
+  }
+
+  async findRecords(query: RecordQuery): Promise<RecordPage> {
+    return this.guard(() => {
+      const pk = this.collectionPk(query.collectionId, false);
+      if (pk === undefined) return { records: [], more: false };
+      const { sql, params } = selectSql(query, pk);
+      const rows = this.statement(sql).all(params) as RecordRow[];
+      const more = query.limit !== undefined && rows.length > query.limit;
+      if (more) rows.pop();
+      return { records: rows.map(toStoredRecord), more };
+    });
+  }
+
+  async deleteRecords(query: RecordQuery): Promise<number> {
+    return this.guard(() => {
+      const pk = this.collectionPk(query.collectionId, false);
+      if (pk === undefined) return 0;
+      const { sql, params } = whereClause({ ...query, after: undefined, limit: undefined } as RecordQuery, pk);
+      return this.db
+        .transaction(() => {
+          const rids = (this.statement(`SELECT r.rid FROM records r WHERE ${sql}`).pluck().all(params) as number[]);
+          const remove = this.statement('DELETE FROM records WHERE rid = ?');
+          for (const rid of rids) remove.run(rid);
+          return rids.length;
+        })
+        .immediate();
+    });
+  }
+
+  async hasObject(collectionId: string, id: string): Promise<boolean> {
+    return this.guard(() => {
+      const pk = this.collectionPk(collectionId, false);
+      if (pk === undefined) return false;
+      return this.statement('SELECT 1 FROM records WHERE coll = ? AND stix_id = ? LIMIT 1').get(pk, id) !== undefined;
+    });
+  }
+
+  async putStatus(status: StoredStatus): Promise<void> {
+    this.guard(() =>
+      this.statement('INSERT OR REPLACE INTO statuses (id, expires_at, doc) VALUES (?, ?, ?)').run(
+        status.id,
+        status.expiresAt,
+        JSON.stringify(status),
+      ),
+    );
+  }
+
+  async getStatus(id: string, now: number): Promise<StoredStatus | null> {
+    return this.guard(() => {
+      const doc = this.statement('SELECT doc FROM statuses WHERE id = ? AND expires_at > ?').pluck().get(id, now) as
+        | string
+        | undefined;
+      return doc === undefined ? null : (JSON.parse(doc) as StoredStatus);
+    });
+  }
+
+  async purgeStatuses(now: number): Promise<number> {
+    return this.guard(() => this.statement('DELETE FROM statuses WHERE expires_at <= ?').run(now).changes);
+  }
+
+  async getOrCreateSecret(name: string, create: () => string): Promise<string> {
+    return this.guard(() => {
+      const key = `secret:${name}`;
+      this.statement('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, create());
+      return this.statement('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string;
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.statement('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs inside an IMMEDIATE transaction, so date_added is assigned and committed in order across processes. */
+  private insertAll(collectionId: string, records: NewRecord[]): AddOutcome[] {
+    const pk = this.collectionPk(collectionId, true)!;
+    let last = this.statement('SELECT last_date_added FROM collections WHERE pk = ?').pluck().get(pk) as number;
+    const findVersion = this.statement(
+      'SELECT date_added, version, body FROM records WHERE coll = ? AND stix_id = ? AND version_key = ? AND versionless = 0',
+    );
+    const findVersionless = this.statement(
+      'SELECT date_added, version, body FROM records WHERE coll = ? AND stix_id = ? AND versionless = 1 LIMIT 1',
+    );
+    const insert = this.statement(
+      `INSERT INTO records (coll, date_added, stix_id, type, version, version_key, spec_version, versionless, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const outcomes: AddOutcome[] = [];
+    for (const record of records) {
+      const existing = (
+        record.versionKey === null
+          ? findVersionless.get(pk, record.id)
+          : findVersion.get(pk, record.id, record.versionKey)
+      ) as ExistingRow | undefined;
+      if (existing) {
+        outcomes.push({
+          kind: 'duplicate',
+          dateAdded: existing.date_added,
+          version: existing.version,
+          sameContent: existing.body === record.body,
+        });
+        continue;
+      }
+      const dateAdded = Math.max(this.clock(), last + 1);
+      last = dateAdded;
+      const version = record.version ?? formatMicros(dateAdded);
+      const versionKey = record.versionKey ?? timestampKey(version);
+      insert.run(pk, dateAdded, record.id, record.type, version, versionKey, record.specVersion, record.versionKey === null ? 1 : 0, record.body);
+      outcomes.push({ kind: 'added', dateAdded, version });
+    }
+    this.statement('UPDATE collections SET last_date_added = ? WHERE pk = ?').run(last, pk);
+    return outcomes;
+  }
+
+  private collectionPk(collectionId: string, create: boolean): number | undefined {
+    const cached = this.collectionPks.get(collectionId);
+    if (cached !== undefined) return cached;
+    if (create) this.statement('INSERT OR IGNORE INTO collections (id) VALUES (?)').run(collectionId);
+    const pk = this.statement('SELECT pk FROM collections WHERE id = ?').pluck().get(collectionId) as number | undefined;
+    if (pk !== undefined) this.collectionPks.set(collectionId, pk);
+    return pk;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof Database.SqliteError) {
+        throw new StoreUnavailableError(`The SQLite store failed: ${error.code}`);
+      }
+      throw error;
+    }
+  }
+}
+
+function toStoredRecord(row: RecordRow): StoredRecord {
+  const record: StoredRecord = {
+    id: row.stix_id,
+    type: row.type,
+    version: row.version,
+    specVersion: row.spec_version,
+    dateAdded: row.date_added,
+  };
+  if (row.body !== undefined) record.body = row.body;
+  return record;
+}

@@ -1,0 +1,183 @@
+/**
+ * Query parameters of the listing endpoints (TAXII 2.1 §3.4, checklist §3), parsed
+ * into the store's query shape. Anything malformed is a 400 (§3.4: MUST), never a
+ * 500. Unknown parameters and `match[...]` fields an endpoint does not use are
+ * ignored (§3.4 allows it).
+ */
+
+import { BadParameterError } from '../errors';
+import type { VersionSelector } from '../store/contract';
+import { isStixTimestamp, timestampKey } from '../stix/timestamp';
+import { parseAddedAfter } from './added-after';
+import type { CursorCodec, CursorFilters, ListingEndpoint } from './cursor';
+
+export type FilteredEndpoint = ListingEndpoint | 'delete';
+
+export interface PageSizes {
+  /** Used when the request has no `limit`. */
+  defaultPageSize: number;
+  /** Larger `limit` values are silently capped to this (§3.4 allows a server cap). */
+  maxPageSize: number;
+}
+
+export interface ListingFilters {
+  /** Exclusive lower bound: the later of `added_after` and the `next` position. */
+  after?: number;
+  ids?: string[];
+  types?: string[];
+  specVersions?: string[];
+  versions: VersionSelector;
+  limit: number;
+  /** What a `next` token issued for this request must carry. */
+  cursorFilters: CursorFilters;
+}
+
+export interface DeleteFilters {
+  specVersions?: string[];
+  versions: VersionSelector;
+}
+
+const SPEC_VERSION = /^\d+\.\d+$/;
+
+/** Which `match[...]` fields each endpoint honours (checklist §3.1). */
+const MATCH_FIELDS: Record<FilteredEndpoint, readonly string[]> = {
+  objects: ['id', 'type', 'version', 'spec_version'],
+  manifest: ['id', 'type', 'version', 'spec_version'],
+  object: ['version', 'spec_version'],
+  versions: ['spec_version'],
+  delete: ['version', 'spec_version'],
+};
+
+export interface ListingContext {
+  endpoint: ListingEndpoint;
+  collectionId: string;
+  objectId?: string;
+  sizes: PageSizes;
+  cursors: CursorCodec;
+}
+
+export function parseListingQuery(params: URLSearchParams, ctx: ListingContext): ListingFilters {
+  const addedAfterText = single(params, 'added_after');
+  const limitText = single(params, 'limit');
+  const nextText = single(params, 'next');
+  const stated = readMatchFields(params, MATCH_FIELDS[ctx.endpoint]);
+
+  const requested: CursorFilters = { ...stated };
+  if (addedAfterText !== undefined) requested.added_after = parseAddedAfterParam(addedAfterText);
+  if (limitText !== undefined) requested.limit = parseLimit(limitText);
+
+  let position: number | undefined;
+  let effective = requested;
+  if (nextText !== undefined) {
+    const cursor = ctx.cursors.decode(nextText);
+    if (
+      cursor === null ||
+      cursor.collectionId !== ctx.collectionId ||
+      cursor.endpoint !== ctx.endpoint ||
+      cursor.objectId !== ctx.objectId
+    ) {
+      throw new BadParameterError('next', nextText, 'not a next token this server issued for this endpoint; restart paging without next');
+    }
+    position = cursor.position;
+    // Ambiguity: clients send `next` alone, with the original filters, or with a
+    // newer `added_after` (clients.md §3 #8). Each filter the request states wins;
+    // the others come from the token, and the later of the two bounds applies.
+    effective = { ...cursor.filters, ...requested };
+    if (requested.added_after === undefined && cursor.filters.added_after !== undefined) {
+      effective.added_after = cursor.filters.added_after;
+    }
+  }
+
+  const bound = maxDefined(effective.added_after, position);
+  const limit = Math.min(effective.limit ?? ctx.sizes.defaultPageSize, ctx.sizes.maxPageSize);
+  const filters: ListingFilters = {
+    versions: parseVersions(effective.version, 'last'),
+    limit,
+    cursorFilters: effective,
+  };
+  if (bound !== undefined) filters.after = bound;
+  if (effective.id) filters.ids = effective.id;
+  if (effective.type) filters.types = effective.type;
+  if (effective.spec_version) filters.specVersions = effective.spec_version;
+  return filters;
+}
+
+/** Delete an Object: `match[version]` and `match[spec_version]` both default to all (checklist §6). */
+export function parseDeleteQuery(params: URLSearchParams): DeleteFilters {
+  const stated = readMatchFields(params, MATCH_FIELDS.delete);
+  const filters: DeleteFilters = { versions: parseVersions(stated.version, 'all') };
+  if (stated.spec_version) filters.specVersions = stated.spec_version;
+  return filters;
+}
+
+function single(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1) throw new BadParameterError(name, values.join(','), 'give it at most once');
+  return values[0];
+}
+
+/** Reads and checks `match[<field>]` lists; a repeated field is merged as if comma-joined. */
+function readMatchFields(params: URLSearchParams, honoured: readonly string[]): CursorFilters {
+  const out: CursorFilters = {};
+  for (const field of honoured) {
+    const name = `match[${field}]`;
+    const values = params.getAll(name);
+    if (values.length === 0) continue;
+    const items: string[] = [];
+    for (const value of values) {
+      for (const raw of value.split(',')) {
+        const item = raw.trim();
+        if (item === '') throw new BadParameterError(name, value, 'empty item in a comma-separated list');
+        checkMatchItem(field, name, item);
+        if (!items.includes(item)) items.push(item);
+      }
+    }
+    if (field === 'version' && items.includes('all') && items.length > 1) {
+      throw new BadParameterError(name, values.join(','), "'all' cannot be combined with other values (TAXII 2.1 §3.4.1)");
+    }
+    (out as Record<string, string[]>)[field === 'spec_version' ? 'spec_version' : field] = items;
+  }
+  return out;
+}
+
+function checkMatchItem(field: string, name: string, item: string): void {
+  if (item.length > 512) throw new BadParameterError(name, item, 'item longer than 512 characters');
+  if (field === 'version' && !['first', 'last', 'all'].includes(item) && !isStixTimestamp(item)) {
+    throw new BadParameterError(name, item, "expected first, last, all or a STIX timestamp such as 2016-01-01T01:01:01.000Z");
+  }
+  if (field === 'spec_version' && !SPEC_VERSION.test(item)) {
+    throw new BadParameterError(name, item, 'expected a STIX spec version such as 2.1');
+  }
+}
+
+function parseVersions(items: string[] | undefined, fallback: 'last' | 'all'): VersionSelector {
+  const list = items ?? [fallback];
+  if (list.includes('all')) return { all: true };
+  return {
+    all: false,
+    first: list.includes('first'),
+    last: list.includes('last'),
+    at: list.filter((v) => v !== 'first' && v !== 'last').map(timestampKey),
+  };
+}
+
+function parseAddedAfterParam(text: string): number {
+  const micros = parseAddedAfter(text);
+  if (micros === null) {
+    throw new BadParameterError('added_after', text, 'expected an RFC 3339 timestamp such as 2026-01-01T00:00:00.000000Z');
+  }
+  return micros;
+}
+
+function parseLimit(text: string): number {
+  if (!/^[0-9]{1,64}$/.test(text) || Number(text) < 1) {
+    throw new BadParameterError('limit', text, 'expected a positive integer');
+  }
+  return Number(text);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}

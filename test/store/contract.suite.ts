@@ -1,0 +1,290 @@
+/**
+ * The storage contract suite: every backend runs exactly these cases.
+ * `harness.open()` gives a fresh, empty store; `harness.openAnother()` a second
+ * handle on the same data (another process's view), used for the concurrency cases.
+ */
+
+import { randomUUID } from 'node:crypto';
+import type { NewRecord, RecordQuery, Store, StoredStatus } from '../../src/store/contract';
+import { timestampKey } from '../../src/stix/timestamp';
+
+export interface StoreHarness {
+  open(): Promise<Store>;
+  openAnother(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const ALL = { all: true } as const;
+const LAST = { all: false, first: false, last: true, at: [] } as const;
+const FIRST = { all: false, first: true, last: false, at: [] } as const;
+
+function rec(id: string, version: string | null, extra: Record<string, unknown> = {}, specVersion = '2.1'): NewRecord {
+  const type = id.split('--')[0]!;
+  const body = JSON.stringify({ type, id, ...(version ? { modified: version } : {}), ...extra });
+  return { id, type, version, versionKey: version === null ? null : timestampKey(version), specVersion, body };
+}
+
+function sid(type: string): string {
+  return `${type}--${randomUUID()}`;
+}
+
+function query(collectionId: string, extra: Partial<RecordQuery> = {}): RecordQuery {
+  return { collectionId, versions: ALL, withBody: false, ...extra };
+}
+
+export function storeContractSuite(name: string, harness: () => StoreHarness | null): void {
+  describe(`storage contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    let coll: string;
+
+    beforeEach(async () => {
+      const made = harness();
+      if (!made) throw new Error('harness unavailable');
+      h = made;
+      store = await h.open();
+      coll = randomUUID();
+    });
+    afterEach(async () => {
+      await store.close();
+      await h.cleanup();
+    });
+
+    test('when records are added, then each gets a strictly increasing date_added and comes back byte for byte', async () => {
+      const records = Array.from({ length: 500 }, (_, i) => rec(sid('indicator'), `2020-01-01T00:00:00.${String(i).padStart(3, '0')}Z`, { n: 1.0 }));
+      records[0]!.body = '{ "type":"indicator" ,  "spaced": true }';
+      const outcomes = await store.addRecords(coll, records);
+      expect(outcomes.every((o) => o.kind === 'added')).toBe(true);
+      const dates = outcomes.map((o) => o.dateAdded);
+      for (let i = 1; i < dates.length; i++) expect(dates[i]!).toBeGreaterThan(dates[i - 1]!);
+      const page = await store.findRecords(query(coll, { withBody: true }));
+      expect(page.records.map((r) => r.body)).toEqual(records.map((r) => r.body));
+      expect(page.records.map((r) => r.dateAdded)).toEqual(dates);
+    });
+
+    test('when the same id and version is added again, then it is a duplicate and nothing is written', async () => {
+      const id = sid('malware');
+      const [first] = await store.addRecords(coll, [rec(id, '2021-05-05T10:00:00.000Z', { name: 'a' })]);
+      const outcomes = await store.addRecords(coll, [
+        rec(id, '2021-05-05T10:00:00Z', { name: 'a' }),
+        rec(id, '2021-05-05T10:00:00.000Z', { name: 'a' }),
+      ]);
+      expect(outcomes[0]).toEqual({ kind: 'duplicate', dateAdded: first!.dateAdded, version: '2021-05-05T10:00:00.000Z', sameContent: false });
+      expect(outcomes[1]).toEqual({ kind: 'duplicate', dateAdded: first!.dateAdded, version: '2021-05-05T10:00:00.000Z', sameContent: true });
+      expect((await store.findRecords(query(coll))).records).toHaveLength(1);
+    });
+
+    test('when a duplicate appears within one call, then only the first copy is stored', async () => {
+      const id = sid('tool');
+      const outcomes = await store.addRecords(coll, [rec(id, '2021-01-01T00:00:00.000Z'), rec(id, '2021-01-01T00:00:00.000Z')]);
+      expect(outcomes.map((o) => o.kind)).toEqual(['added', 'duplicate']);
+    });
+
+    test('when an object has no version, then its version is its first date_added and a re-post is a duplicate', async () => {
+      const id = sid('ipv4-addr');
+      const [added] = await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })]);
+      expect(added!.kind).toBe('added');
+      expect(added!.version).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      const [again] = await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })]);
+      expect(again).toEqual({ kind: 'duplicate', dateAdded: added!.dateAdded, version: added!.version, sameContent: true });
+      const page = await store.findRecords(query(coll, { versions: { all: false, first: false, last: false, at: [timestampKey(added!.version)] } }));
+      expect(page.records.map((r) => r.id)).toEqual([id]);
+    });
+
+    test('when paging with a bound and a limit, then pages follow date_added without gap or overlap', async () => {
+      const ids = Array.from({ length: 25 }, () => sid('identity'));
+      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')));
+      const seen: string[] = [];
+      let after: number | undefined;
+      for (;;) {
+        const page = await store.findRecords(query(coll, { after, limit: 10 }));
+        seen.push(...page.records.map((r) => r.id));
+        if (!page.more) break;
+        after = page.records[page.records.length - 1]!.dateAdded;
+      }
+      expect(seen).toEqual(ids);
+    });
+
+    test('when a page is exactly full, then more is false', async () => {
+      await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')]);
+      const page = await store.findRecords(query(coll, { limit: 2 }));
+      expect(page.records).toHaveLength(2);
+      expect(page.more).toBe(false);
+    });
+
+    describe('version selection', () => {
+      let a: string;
+      let b: string;
+      beforeEach(async () => {
+        a = sid('attack-pattern');
+        b = sid('campaign');
+        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(b, '2020-06-01T00:00:00.000Z')]);
+        await store.addRecords(coll, [rec(a, '2020-03-01T00:00:00.5Z')]);
+        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.000001Z')]);
+      });
+
+      test('when last is asked, then each object gives its latest version only', async () => {
+        const page = await store.findRecords(query(coll, { versions: LAST }));
+        expect(page.records.map((r) => [r.id, r.version])).toEqual([
+          [b, '2020-06-01T00:00:00.000Z'],
+          [a, '2020-03-01T00:00:00.5Z'],
+        ]);
+      });
+
+      test('when first is asked, then each object gives its earliest version only', async () => {
+        const page = await store.findRecords(query(coll, { versions: FIRST }));
+        expect(page.records.map((r) => r.version)).toEqual(['2020-01-01T00:00:00.000Z', '2020-06-01T00:00:00.000Z']);
+      });
+
+      test('when first and last are asked, then the union comes back in date_added order', async () => {
+        const page = await store.findRecords(query(coll, { versions: { all: false, first: true, last: true, at: [] } }));
+        expect(page.records.map((r) => r.version)).toEqual([
+          '2020-01-01T00:00:00.000Z',
+          '2020-06-01T00:00:00.000Z',
+          '2020-03-01T00:00:00.5Z',
+        ]);
+      });
+
+      test('when an exact instant is asked, then it matches at any precision', async () => {
+        const page = await store.findRecords(query(coll, { versions: { all: false, first: false, last: false, at: [timestampKey('2020-03-01T00:00:00.500000Z')] } }));
+        expect(page.records.map((r) => r.version)).toEqual(['2020-03-01T00:00:00.5Z']);
+      });
+
+      test('when all is asked for one id, then every version comes back in date_added order', async () => {
+        const page = await store.findRecords(query(coll, { ids: [a] }));
+        expect(page.records.map((r) => r.version)).toEqual([
+          '2020-01-01T00:00:00.000Z',
+          '2020-03-01T00:00:00.5Z',
+          '2020-02-01T00:00:00.000001Z',
+        ]);
+      });
+
+      test('when a bound excludes older records, then last is chosen among the remaining ones', async () => {
+        const all = await store.findRecords(query(coll));
+        const page = await store.findRecords(query(coll, { after: all.records[2]!.dateAdded, versions: LAST }));
+        expect(page.records.map((r) => r.version)).toEqual(['2020-02-01T00:00:00.000001Z']);
+      });
+
+      test('when types are filtered, then only those types come back', async () => {
+        const page = await store.findRecords(query(coll, { types: ['campaign', 'x-unknown'] }));
+        expect(page.records.map((r) => r.id)).toEqual([b]);
+      });
+    });
+
+    describe('spec versions', () => {
+      test('when an object has records of two spec versions, then the default keeps the highest and a filter picks explicitly', async () => {
+        const id = sid('indicator');
+        await store.addRecords(coll, [rec(id, '2019-01-01T00:00:00.000Z', {}, '2.0'), rec(id, '2018-01-01T00:00:00.000Z', {}, '2.1')]);
+        const latest = await store.findRecords(query(coll, { versions: LAST }));
+        expect(latest.records.map((r) => [r.version, r.specVersion])).toEqual([['2018-01-01T00:00:00.000Z', '2.1']]);
+        const old = await store.findRecords(query(coll, { versions: LAST, specVersions: ['2.0'] }));
+        expect(old.records.map((r) => r.specVersion)).toEqual(['2.0']);
+        const both = await store.findRecords(query(coll, { specVersions: ['2.0', '2.1'] }));
+        expect(both.records).toHaveLength(2);
+      });
+    });
+
+    test('when records are deleted by a version query, then only those go and hasObject follows', async () => {
+      const id = sid('report');
+      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z'), rec(id, '2020-01-02T00:00:00.000Z'), rec(sid('report'), '2020-01-01T00:00:00.000Z')]);
+      expect(await store.deleteRecords(query(coll, { ids: [id], versions: LAST }))).toBe(1);
+      expect((await store.findRecords(query(coll, { ids: [id] }))).records.map((r) => r.version)).toEqual(['2020-01-01T00:00:00.000Z']);
+      expect(await store.deleteRecords(query(coll, { ids: [id] }))).toBe(1);
+      expect(await store.hasObject(coll, id)).toBe(false);
+      expect(await store.deleteRecords(query(coll, { ids: [id] }))).toBe(0);
+      expect((await store.findRecords(query(coll))).records).toHaveLength(1);
+    });
+
+    test('when the newest record is deleted, then later records still get later date_added values', async () => {
+      const id = sid('grouping');
+      const [first] = await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      await store.deleteRecords(query(coll, { ids: [id] }));
+      const [second] = await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      expect(second!.kind).toBe('added');
+      expect(second!.dateAdded).toBeGreaterThan(first!.dateAdded);
+    });
+
+    test('when collections differ, then records never cross between them', async () => {
+      const other = randomUUID();
+      const id = sid('indicator');
+      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      const [inOther] = await store.addRecords(other, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      expect(inOther!.kind).toBe('added');
+      expect((await store.findRecords(query(other))).records).toHaveLength(1);
+      expect((await store.findRecords(query(randomUUID()))).records).toEqual([]);
+      expect(await store.hasObject(randomUUID(), id)).toBe(false);
+    });
+
+    test('when a status is stored, then it is read back until it expires and purged after', async () => {
+      const status: StoredStatus = {
+        id: randomUUID(),
+        apiRoot: 'root',
+        collectionId: coll,
+        owner: 'user:alice',
+        status: 'complete',
+        requestTimestamp: '2026-01-01T00:00:00.000000Z',
+        totalCount: 2,
+        successCount: 1,
+        failureCount: 1,
+        pendingCount: 0,
+        successes: [{ id: 'indicator--1', version: 'v' }],
+        failures: [{ id: '/objects/1', version: '', message: 'bad' }],
+        pendings: [],
+        expiresAt: 2_000,
+      };
+      await store.putStatus(status);
+      expect(await store.getStatus(status.id, 1_000)).toEqual(status);
+      expect(await store.getStatus(status.id, 2_000)).toBeNull();
+      expect(await store.getStatus(randomUUID(), 1_000)).toBeNull();
+      expect(await store.purgeStatuses(3_000)).toBe(1);
+      expect(await store.getStatus(status.id, 0)).toBeNull();
+    });
+
+    test('when two handles ask for the same secret, then both get the first one created', async () => {
+      const other = await h.openAnother();
+      try {
+        const one = await store.getOrCreateSecret('cursor', () => 'first');
+        const two = await other.getOrCreateSecret('cursor', () => 'second');
+        expect([one, two]).toEqual(['first', 'first']);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('when two writers add to one collection at once, then no date_added repeats and paging meanwhile misses nothing', async () => {
+      const other = await h.openAnother();
+      try {
+        const batches = (prefix: string) =>
+          Array.from({ length: 20 }, () => Array.from({ length: 25 }, () => rec(sid(prefix), '2020-01-01T00:00:00.000Z')));
+        const seen: string[] = [];
+        let after: number | undefined;
+        const reader = async () => {
+          for (let i = 0; i < 200; i++) {
+            const page = await store.findRecords(query(coll, { after, limit: 7 }));
+            seen.push(...page.records.map((r) => r.id));
+            if (page.records.length > 0) after = page.records[page.records.length - 1]!.dateAdded;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        };
+        const write = async (s: Store, bs: NewRecord[][]) => {
+          for (const b of bs) await s.addRecords(coll, b);
+        };
+        await Promise.all([write(store, batches('indicator')), write(other, batches('malware')), reader()]);
+        // Drain what the reader had not reached yet.
+        for (;;) {
+          const page = await store.findRecords(query(coll, { after, limit: 100 }));
+          seen.push(...page.records.map((r) => r.id));
+          if (page.records.length === 0) break;
+          after = page.records[page.records.length - 1]!.dateAdded;
+        }
+        const all = await store.findRecords(query(coll));
+        const dates = all.records.map((r) => r.dateAdded);
+        expect(all.records).toHaveLength(1000);
+        expect(new Set(dates).size).toBe(1000);
+        expect(seen).toEqual(all.records.map((r) => r.id));
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
