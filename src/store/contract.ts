@@ -58,8 +58,11 @@ export interface RecordQuery {
   after?: number;
   ids?: string[];
   types?: string[];
-  /** Explicit spec versions; undefined keeps, per id, only its highest spec version. */
-  specVersions?: string[];
+  /**
+   * `latest` keeps, per id, only the records of its highest remaining spec version
+   * (the TAXII default); `all` keeps every spec version; a list keeps those.
+   */
+  specVersions: 'latest' | 'all' | string[];
   versions: VersionSelector;
   /** At most this many records; undefined means no limit. */
   limit?: number;

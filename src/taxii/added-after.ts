@@ -2,14 +2,15 @@
  * Parsing of `added_after` (TAXII 2.1 §3.4) in every RFC 3339 form clients send:
  * whole seconds, any number of fraction digits (taxii2-client strips trailing
  * zeros), lower-case `t`/`z`, and numeric offsets such as `+00:00`
- * (../shared/spec/clients.md §3 #12). Returns microseconds since the epoch;
+ * (../shared/spec/clients.md §3 #12). A space stands for `+`, since clients that do
+ * not percent-encode the query turn `+00:00` into ` 00:00`. Returns microseconds since the epoch;
  * digits finer than a microsecond are truncated, which is safe because stored
  * `date_added` values are whole microseconds and the bound is exclusive.
  */
 
 import { calendarProblem, microsOfParts, type TimestampParts } from '../stix/timestamp';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,32}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,32}))?(?:([Zz])|([+\- ])(\d{2}):(\d{2}))$/;
 
 export function parseAddedAfter(value: string): number | null {
   const m = RFC3339.exec(value);

@@ -25,7 +25,7 @@ export interface ListingFilters {
   after?: number;
   ids?: string[];
   types?: string[];
-  specVersions?: string[];
+  specVersions: 'latest' | string[];
   versions: VersionSelector;
   limit: number;
   /** What a `next` token issued for this request must carry. */
@@ -33,7 +33,7 @@ export interface ListingFilters {
 }
 
 export interface DeleteFilters {
-  specVersions?: string[];
+  specVersions: 'all' | string[];
   versions: VersionSelector;
 }
 
@@ -92,22 +92,20 @@ export function parseListingQuery(params: URLSearchParams, ctx: ListingContext):
   const limit = Math.min(effective.limit ?? ctx.sizes.defaultPageSize, ctx.sizes.maxPageSize);
   const filters: ListingFilters = {
     versions: parseVersions(effective.version, 'last'),
+    specVersions: effective.spec_version ?? 'latest',
     limit,
     cursorFilters: effective,
   };
   if (bound !== undefined) filters.after = bound;
   if (effective.id) filters.ids = effective.id;
   if (effective.type) filters.types = effective.type;
-  if (effective.spec_version) filters.specVersions = effective.spec_version;
   return filters;
 }
 
 /** Delete an Object: `match[version]` and `match[spec_version]` both default to all (checklist §6). */
 export function parseDeleteQuery(params: URLSearchParams): DeleteFilters {
   const stated = readMatchFields(params, MATCH_FIELDS.delete);
-  const filters: DeleteFilters = { versions: parseVersions(stated.version, 'all') };
-  if (stated.spec_version) filters.specVersions = stated.spec_version;
-  return filters;
+  return { versions: parseVersions(stated.version, 'all'), specVersions: stated.spec_version ?? 'all' };
 }
 
 function single(params: URLSearchParams, name: string): string | undefined {

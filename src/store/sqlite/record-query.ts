@@ -35,11 +35,11 @@ export function whereClause(q: RecordQuery, collPk: number): SqlQuery {
     params.types = JSON.stringify(q.types);
     conditions.push('r.type IN (SELECT value FROM json_each(@types))');
   }
-  if (q.specVersions !== undefined) {
+  if (Array.isArray(q.specVersions)) {
     params.specs = JSON.stringify(q.specVersions);
     conditions.push('r.spec_version IN (SELECT value FROM json_each(@specs))');
     rivals.push('s.spec_version IN (SELECT value FROM json_each(@specs))');
-  } else {
+  } else if (q.specVersions === 'latest') {
     // Without match[spec_version], keep each object's highest spec version only.
     conditions.push(`NOT EXISTS (SELECT 1 FROM records s WHERE ${rivals.join(' AND ')} AND s.spec_version > r.spec_version)`);
     rivals.push('s.spec_version = r.spec_version');

@@ -1,0 +1,73 @@
+/**
+ * The Express application: fixed phases (conventions §2). Request context,
+ * helmet, access log, health (no auth), authentication for everything else,
+ * the TAXII routes, then 404 and the error mapper.
+ */
+
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { Passport } from 'passport';
+import { BasicAuthStrategy } from '../auth/basic-strategy';
+import type { CredentialVerifier } from '../auth/credentials';
+import { NotFoundError } from '../errors';
+import type { Logger } from '../log/logger';
+import type { TaxiiContext } from '../taxii/context';
+import { errorHandler } from './errors';
+import { accessLog } from './middleware/access-log';
+import { authenticate } from './middleware/authenticate';
+import { normalizePath } from './middleware/normalize-path';
+import { requestContext } from './middleware/request-context';
+import { registerCollectionRoutes } from './routes/collection-routes';
+import { registerObjectRoutes } from './routes/object-routes';
+import { registerServerRoutes } from './routes/server-routes';
+
+export interface AppDependencies {
+  ctx: TaxiiContext;
+  log: Logger;
+  verifier: CredentialVerifier;
+  publicBaseUrl?: string;
+  trustProxy: boolean;
+}
+
+/** Path of the health probe: outside the TAXII paths (`_` cannot start an API root name). */
+export const HEALTH_PATH = '/_health';
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Express's ETag hashes every body; pages are per-caller and never cached.
+  app.set('etag', false);
+  app.set('query parser', false);
+  app.set('trust proxy', deps.trustProxy);
+
+  const passport = new Passport();
+  passport.use(new BasicAuthStrategy(deps.verifier));
+
+  app.use(normalizePath);
+  app.use(requestContext(deps.ctx.clock));
+  app.use(helmet());
+  app.use(accessLog(deps.log));
+
+  app.get(HEALTH_PATH, async (_req, res) => {
+    try {
+      await deps.ctx.store.ping();
+      res.status(200).json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(authenticate(passport));
+
+  const router = express.Router({ strict: false, caseSensitive: true });
+  registerServerRoutes(router, deps.ctx, deps.publicBaseUrl);
+  registerCollectionRoutes(router, deps.ctx);
+  registerObjectRoutes(router, deps.ctx);
+  app.use(router);
+
+  app.use(() => {
+    throw new NotFoundError('No TAXII resource at this address.');
+  });
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,65 @@
+/**
+ * The only place errors become HTTP: a status and a TAXII error resource
+ * (TAXII 2.1 §3.6.1) with the TAXII Content-Type, on every failure path.
+ */
+
+import type { ErrorRequestHandler } from 'express';
+import { AccordError, MethodNotAllowedError, TooManyRequestsError, type ErrorCode } from '../errors';
+import type { Logger } from '../log/logger';
+import { sendTaxii } from './respond';
+
+const STATUS: Record<ErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  not_acceptable: 406,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  bad_parameter: 400,
+  unprocessable_content: 422,
+  too_many_requests: 429,
+  internal: 500,
+  store_unavailable: 503,
+  config_invalid: 500,
+};
+
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+export const WWW_AUTHENTICATE = 'Basic realm="Accord", charset="UTF-8"';
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const known = toAccordError(error);
+    const status = statusOf(known.code);
+    const requestId = req.accord?.id;
+    if (status >= 500) {
+      log.error('request failed', { request_id: requestId, error: (error as Error)?.stack ?? String(error) });
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    if (known instanceof MethodNotAllowedError) res.setHeader('Allow', known.allowed.join(', '));
+    if (known instanceof TooManyRequestsError) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+    if (known.code === 'payload_too_large') res.setHeader('Connection', 'close');
+    const body: Record<string, unknown> = {
+      title: known.title,
+      description: known.message,
+      error_id: requestId,
+      error_code: known.code,
+      http_status: String(status),
+    };
+    if (known.details) body.details = known.details;
+    sendTaxii(res, status, body);
+  };
+}
+
+function toAccordError(error: unknown): AccordError {
+  if (error instanceof AccordError) return error;
+  return new AccordError('internal', 'Internal Server Error', 'The server failed to process the request; the error is logged under error_id.');
+}

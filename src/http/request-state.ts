@@ -1,0 +1,30 @@
+/** What the middleware learns about a request, carried on `req.accord`. */
+
+import type { Request } from 'express';
+import type { Principal } from '../auth/principal';
+
+export interface RequestState {
+  id: string;
+  /** Arrival time in microseconds since the epoch. */
+  receivedAt: number;
+  principal?: Principal;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    accord: RequestState;
+  }
+}
+
+/** The authenticated caller; authentication runs before every TAXII route. */
+export function principalOf(req: Request): Principal {
+  const principal = req.accord.principal;
+  if (!principal) throw new Error('route reached without authentication');
+  return principal;
+}
+
+/** Query parameters straight from the URL: Express's parser would nest `match[type]` and merge repeats. */
+export function queryOf(req: Request): URLSearchParams {
+  const q = req.originalUrl.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : req.originalUrl.slice(q + 1));
+}

@@ -1,0 +1,31 @@
+/**
+ * Delete an Object (TAXII 2.1 §5.7). Without filters every version goes
+ * (checklist §6: the endpoint deletes an object; medallion deletes only the
+ * newest). 404 when the object is absent or nothing matched.
+ */
+
+import type { Principal } from '../auth/principal';
+import { NotFoundError } from '../errors';
+import type { TaxiiContext } from './context';
+import { parseDeleteQuery } from './query';
+import { requireDelete, resolveCollection } from './resolve';
+
+export async function deleteObject(
+  ctx: TaxiiContext,
+  request: { principal: Principal; rootPath: string; collection: string; objectId: string; params: URLSearchParams },
+): Promise<void> {
+  const target = resolveCollection(ctx, request.principal, request.rootPath, request.collection);
+  requireDelete(target);
+  const filters = parseDeleteQuery(request.params);
+  if (!(await ctx.store.hasObject(target.collection.id, request.objectId))) {
+    throw new NotFoundError('No object with this id in this collection.');
+  }
+  const removed = await ctx.store.deleteRecords({
+    collectionId: target.collection.id,
+    ids: [request.objectId],
+    versions: filters.versions,
+    specVersions: filters.specVersions,
+    withBody: false,
+  });
+  if (removed === 0) throw new NotFoundError('No version of this object matches the filters; nothing was deleted.');
+}

@@ -1,0 +1,116 @@
+/**
+ * The read endpoints: Get Objects (§5.3), Get Object Manifests (§5.4), Get an
+ * Object (§5.6) and Get Object Versions (§5.8). One pipeline (checklist §3.4):
+ * parse the filters, let the store select the page by keyset, build the body.
+ * Stored objects are spliced into the envelope as the text they were posted as.
+ */
+
+import type { Principal } from '../auth/principal';
+import { NotFoundError } from '../errors';
+import { formatMicros } from '../stix/timestamp';
+import type { RecordPage, RecordQuery, StoredRecord } from '../store/contract';
+import type { TaxiiContext } from './context';
+import type { ListingEndpoint } from './cursor';
+import { parseListingQuery } from './query';
+import { requireRead, resolveCollection, type CollectionTarget } from './resolve';
+import { mediaTypeForSpecVersion } from './versioning';
+
+export interface Listing {
+  /** The JSON body. */
+  body: string;
+  /** `date_added` of the first and last item, for the X-TAXII-Date-Added-* headers; absent when empty. */
+  dateAddedFirst?: string;
+  dateAddedLast?: string;
+}
+
+export interface ReadRequest {
+  principal: Principal;
+  rootPath: string;
+  collection: string;
+  params: URLSearchParams;
+}
+
+export async function getObjects(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
+  const { page, next } = await readPage(ctx, request, 'objects', true);
+  return listing(page, next, 'objects', (records) => records.map((r) => r.body!).join(','));
+}
+
+export async function getManifest(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
+  const { page, next } = await readPage(ctx, request, 'manifest', false);
+  return listing(page, next, 'objects', (records) =>
+    records
+      .map((r) =>
+        JSON.stringify({ id: r.id, date_added: formatMicros(r.dateAdded), version: r.version, media_type: mediaTypeForSpecVersion(r.specVersion) }),
+      )
+      .join(','),
+  );
+}
+
+export async function getObject(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
+  const { page, next } = await readPage(ctx, request, 'object', true, request.objectId);
+  return listing(page, next, 'objects', (records) => records.map((r) => r.body!).join(','));
+}
+
+export async function getVersions(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
+  const { page, next } = await readPage(ctx, request, 'versions', false, request.objectId);
+  return listing(page, next, 'versions', (records) => records.map((r) => JSON.stringify(r.version)).join(','));
+}
+
+async function readPage(
+  ctx: TaxiiContext,
+  request: ReadRequest,
+  endpoint: ListingEndpoint,
+  withBody: boolean,
+  objectId?: string,
+): Promise<{ page: RecordPage; next?: string }> {
+  const target = resolveCollection(ctx, request.principal, request.rootPath, request.collection);
+  requireRead(target);
+  const filters = parseListingQuery(request.params, {
+    endpoint,
+    collectionId: target.collection.id,
+    ...(objectId !== undefined ? { objectId } : {}),
+    sizes: ctx.sizes,
+    cursors: ctx.cursors,
+  });
+  if (objectId !== undefined) await requireObject(ctx, target, objectId);
+  const query: RecordQuery = {
+    collectionId: target.collection.id,
+    versions: endpoint === 'versions' ? { all: true } : filters.versions,
+    specVersions: filters.specVersions,
+    limit: filters.limit,
+    withBody,
+  };
+  if (filters.after !== undefined) query.after = filters.after;
+  if (objectId !== undefined) query.ids = [objectId];
+  else {
+    if (filters.ids) query.ids = filters.ids;
+    if (filters.types) query.types = filters.types;
+  }
+  const page = await ctx.store.findRecords(query);
+  if (!page.more) return { page };
+  const next = ctx.cursors.encode({
+    collectionId: target.collection.id,
+    endpoint,
+    ...(objectId !== undefined ? { objectId } : {}),
+    position: page.records[page.records.length - 1]!.dateAdded,
+    filters: filters.cursorFilters,
+  });
+  return { page, next };
+}
+
+/** §5.6, §5.8: 404 only when no version of the object is stored; filters that exclude every version give `{}`. */
+async function requireObject(ctx: TaxiiContext, target: CollectionTarget, objectId: string): Promise<void> {
+  if (!(await ctx.store.hasObject(target.collection.id, objectId))) {
+    throw new NotFoundError('No object with this id in this collection.');
+  }
+}
+
+function listing(page: RecordPage, next: string | undefined, key: 'objects' | 'versions', items: (records: StoredRecord[]) => string): Listing {
+  if (page.records.length === 0) return { body: '{}' };
+  const head = `{"more":${page.more}${next !== undefined ? `,"next":${JSON.stringify(next)}` : ''}`;
+  return {
+    body: `${head},"${key}":[${items(page.records)}]}`,
+    dateAddedFirst: formatMicros(page.records[0]!.dateAdded),
+    dateAddedLast: formatMicros(page.records[page.records.length - 1]!.dateAdded),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The status resource (TAXII 2.1 §4.3.1) and Get Status (§4.3). A status is served
+ * only to whoever submitted it; anyone else, and anyone after it expired, gets the
+ * same 404 as for an unknown id.
+ */
+
+import type { Principal } from '../auth/principal';
+import { NotFoundError } from '../errors';
+import { isStatusVisible } from '../partnerships/access';
+import type { StatusDetail, StoredStatus } from '../store/contract';
+import type { TaxiiContext } from './context';
+import { resolveApiRoot } from './resolve';
+
+export async function getStatus(ctx: TaxiiContext, principal: Principal, rootPath: string, statusId: string): Promise<Record<string, unknown>> {
+  const root = resolveApiRoot(ctx, principal, rootPath);
+  const status = await ctx.store.getStatus(statusId, ctx.clock());
+  if (!status || status.apiRoot !== root.path || !isStatusVisible(principal, status)) {
+    throw new NotFoundError('No status resource with this id.');
+  }
+  return statusResource(status);
+}
+
+/** Lists are omitted when their count is 0 and otherwise complete (never truncated). */
+export function statusResource(status: StoredStatus): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: status.id,
+    status: status.status,
+    request_timestamp: status.requestTimestamp,
+    total_count: status.totalCount,
+    success_count: status.successCount,
+    successes: details(status.successes),
+    failure_count: status.failureCount,
+    failures: details(status.failures),
+    pending_count: status.pendingCount,
+    pendings: details(status.pendings),
+  };
+  for (const key of ['successes', 'failures', 'pendings']) if (body[key] === undefined) delete body[key];
+  return body;
+}
+
+function details(list: StatusDetail[]): StatusDetail[] | undefined {
+  return list.length === 0 ? undefined : list;
+}
