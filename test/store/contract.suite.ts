@@ -29,7 +29,7 @@ function sid(type: string): string {
 }
 
 function query(collectionId: string, extra: Partial<RecordQuery> = {}): RecordQuery {
-  return { collectionId, versions: ALL, withBody: false, ...extra };
+  return { collectionId, versions: ALL, specVersions: 'latest', withBody: false, ...extra };
 }
 
 export function storeContractSuite(name: string, harness: () => StoreHarness | null): void {
@@ -181,6 +181,8 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
         expect(old.records.map((r) => r.specVersion)).toEqual(['2.0']);
         const both = await store.findRecords(query(coll, { specVersions: ['2.0', '2.1'] }));
         expect(both.records).toHaveLength(2);
+        const every = await store.findRecords(query(coll, { specVersions: 'all' }));
+        expect(every.records).toHaveLength(2);
       });
     });
 

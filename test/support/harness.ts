@@ -1,0 +1,105 @@
+/**
+ * Builds a real Accord (real Express app, real SQLite file in a temp directory)
+ * for one test file, and reopens it on the same data to test restarts.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { buildConfig } from '../../src/config/load';
+import type { Config } from '../../src/config/types';
+import { createRuntime, type Runtime } from '../../src/server';
+import type { MicroClock } from '../../src/store/clock';
+
+/** The hash of "accord-demo"; every test user has this password. */
+export const PASSWORD = 'accord-demo';
+const HASH = 'scrypt$32768$8$1$AWKIQbEpg95WivaIWyrQLg==$pVWgzTLN0semE7tOArgpJ4JzFsT4j+AMJXtkpIsxM4c=';
+
+export const RW = '11111111-1111-4111-8111-111111111111';
+export const RO = '22222222-2222-4222-8222-222222222222';
+export const WO = '33333333-3333-4333-8333-333333333333';
+export const OTHER = '44444444-4444-4444-8444-444444444444';
+
+export const TAXII = 'application/taxii+json;version=2.1';
+
+/** One API root "api1" with read-write, read-only and write-only collections for "alice", one for "bob" only. */
+export function standardConfig(dataDir: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    log: { level: 'silent' },
+    store: { data_dir: dataDir },
+    taxii: { discovery: { title: 'Test server', default: 'api1' } },
+    api_roots: [
+      {
+        path: 'api1',
+        title: 'API root one',
+        max_content_length: 1_000_000,
+        collections: [
+          { id: RW, alias: 'rw', title: 'Read-write', readers: ['alice', 'carol'], writers: ['alice'] },
+          { id: RO, alias: 'ro', title: 'Read-only', readers: ['alice'] },
+          { id: WO, alias: 'wo', title: 'Write-only', writers: ['alice'] },
+        ],
+      },
+      {
+        path: 'api2',
+        title: 'API root two',
+        collections: [{ id: OTHER, title: 'Bob only', readers: ['bob'], writers: ['bob'] }],
+      },
+    ],
+    users: ['alice', 'bob', 'carol', 'mallory'].map((username) => ({ username, password_hash: HASH })),
+    ...overrides,
+  };
+}
+
+export interface TestServer {
+  runtime: Runtime;
+  config: Config;
+  dataDir: string;
+  /** Authenticated GET/POST/DELETE helpers through supertest. */
+  get(path: string, user?: string): request.Test;
+  post(path: string, body: unknown, user?: string): request.Test;
+  del(path: string, user?: string): request.Test;
+  raw(): ReturnType<typeof request>;
+  /** Closes this runtime and opens a new one on the same data directory. */
+  restart(): Promise<TestServer>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  makeConfig: (dataDir: string) => Record<string, unknown> = standardConfig,
+  options: { clock?: MicroClock; dataDir?: string } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-test-'));
+  const config = buildConfig(makeConfig(dataDir), 'test configuration');
+  const runtime = await createRuntime(config, options.clock ? { clock: options.clock } : {});
+  const agent = () => request(runtime.app);
+  const server: TestServer = {
+    runtime,
+    config,
+    dataDir,
+    get: (path, user = 'alice') => agent().get(path).auth(user, PASSWORD).set('Accept', TAXII),
+    post: (path, body, user = 'alice') =>
+      agent()
+        .post(path)
+        .auth(user, PASSWORD)
+        .set('Accept', TAXII)
+        .set('Content-Type', TAXII)
+        .send(typeof body === 'string' ? body : JSON.stringify(body)),
+    del: (path, user = 'alice') => agent().delete(path).auth(user, PASSWORD).set('Accept', TAXII),
+    raw: agent,
+    restart: async () => {
+      await runtime.close();
+      return startTestServer(makeConfig, { ...options, dataDir });
+    },
+    close: async () => {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+/** Parses a TAXII response body (supertest does not parse application/taxii+json). */
+export function body(res: request.Response): Record<string, any> {
+  return res.text === '' ? {} : JSON.parse(res.text);
+}

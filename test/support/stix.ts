@@ -1,0 +1,39 @@
+/** Small STIX object factories for tests. */
+
+import { randomUUID } from 'node:crypto';
+
+export function indicator(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    name: 'Malicious site',
+    pattern: "[domain-name:value = 'evil.example.com']",
+    pattern_type: 'stix',
+    valid_from: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+export function malware(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'malware',
+    spec_version: '2.1',
+    id: `malware--${randomUUID()}`,
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    name: 'Poison Ivy',
+    is_family: true,
+    ...overrides,
+  };
+}
+
+export function ipv4(value: string): Record<string, unknown> {
+  return { type: 'ipv4-addr', spec_version: '2.1', id: `ipv4-addr--${randomUUID()}`, value };
+}
+
+export function envelope(...objects: unknown[]): { objects: unknown[] } {
+  return { objects };
+}
