@@ -105,9 +105,12 @@ export async function startServer(config: Config, options: RuntimeOptions = {}):
     stopping ??= (async () => {
       runtime.log.info('shutting down');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections turn idle as their last response ends; close them then.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.server.shutdown_timeout_seconds * 1000);
       await closed;
+      clearInterval(sweeper);
       clearTimeout(timer);
       await runtime.close();
       runtime.log.info('stopped');

@@ -1,0 +1,89 @@
+/**
+ * Keeps openapi.yaml true: every route the app serves is documented with its
+ * methods (and nothing documented is missing from the app), the error codes match
+ * the error mapper, and real responses validate against the documented schemas.
+ */
+
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { projectRoot } from '../../src/config/paths';
+import { ERROR_CODES } from '../../src/http/errors';
+import { HEALTH_PATH } from '../../src/http/app';
+import { body, RW, startTestServer, type TestServer } from '../support/harness';
+import { envelope, indicator } from '../support/stix';
+
+const doc = parse(readFileSync(join(projectRoot(), 'openapi.yaml'), 'utf8'));
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server.close());
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+function appRoutes(): Map<string, string[]> {
+  const routes = new Map<string, string[]>();
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const path = layer.route.path === '/' ? '/' : `${layer.route.path.replace(/:(\w+)/g, '{$1}')}${layer.route.path.startsWith('/_') ? '' : '/'}`;
+        const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all');
+        routes.set(path, [...(routes.get(path) ?? []), ...methods].sort());
+      }
+      if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((server.runtime.app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return routes;
+}
+
+test('when the app routes are listed, then openapi.yaml documents exactly those paths and methods', () => {
+  const documented = new Map<string, string[]>(
+    Object.entries(doc.paths as Record<string, Record<string, unknown>>).map(([path, item]) => [
+      path,
+      Object.keys(item).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k)).sort(),
+    ]),
+  );
+  const served = appRoutes();
+  expect(served.get(HEALTH_PATH)).toEqual(['get']);
+  expect(Object.fromEntries(served)).toEqual(Object.fromEntries(documented));
+});
+
+test('when error codes are compared, then openapi.yaml lists every code the error mapper knows', () => {
+  expect([...doc.components.schemas.Error.properties.error_code.enum].sort()).toEqual([...ERROR_CODES].sort());
+});
+
+describe('responses match the documented schemas', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi', components: doc.components });
+  const check = (name: string, value: unknown) => {
+    const validate = ajv.getSchema(`openapi#/components/schemas/${name}`)!;
+    const ok = validate(value);
+    if (!ok) throw new Error(`${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+  };
+
+  test('when every resource is fetched, then each body validates', async () => {
+    const a = indicator();
+    const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(a, { bad: true }, indicator())));
+    check('Status', status);
+    check('Discovery', body(await server.get('/taxii2/')));
+    check('ApiRoot', body(await server.get('/api1/')));
+    check('Collections', body(await server.get('/api1/collections/')));
+    check('Collection', body(await server.get(`/api1/collections/${RW}/`)));
+    check('Envelope', body(await server.get(`/api1/collections/${RW}/objects/?limit=1`)));
+    check('Envelope', body(await server.get(`/api1/collections/${RW}/objects/?match[type]=nothing`)));
+    check('Envelope', body(await server.get(`/api1/collections/${RW}/objects/${a.id}/`)));
+    check('Manifest', body(await server.get(`/api1/collections/${RW}/manifest/?limit=1`)));
+    check('Versions', body(await server.get(`/api1/collections/${RW}/objects/${a.id}/versions/`)));
+    check('Status', body(await server.get(`/api1/status/${status.id}/`)));
+    check('Error', body(await server.get('/api1/collections/nope/')));
+    check('Error', body(await server.get(`/api1/collections/${RW}/objects/?limit=0`)));
+  });
+});
