@@ -6,6 +6,12 @@
  * Version selection is relative to the records left after the bound and the
  * spec-version filter (checklist §3.4): a record is the `last` of its object when
  * no other remaining record of the same id has a later version.
+ *
+ * Index choice is forced rather than left to the planner, so that a page never
+ * scans the collection: by id through records_by_version, by one type through
+ * records_by_type, by several types as one ordered, limited branch per type, and
+ * otherwise in date order through records_by_date. Rival versions are always
+ * looked up by (coll, stix_id).
  */
 
 import type { RecordQuery } from '../contract';
@@ -15,25 +21,18 @@ export interface SqlQuery {
   params: Record<string, string | number>;
 }
 
-/** The WHERE clause selecting the query's records from `records r`. */
-export function whereClause(q: RecordQuery, collPk: number): SqlQuery {
-  const params: Record<string, string | number> = { coll: collPk };
-  const conditions = ['r.coll = @coll'];
-  // Conditions a competing record `s` of the same object must meet to count.
+type Params = Record<string, string | number>;
+
+/** Conditions on `r` shared by every access path: bound, spec versions, version selection. */
+function commonConditions(q: RecordQuery, params: Params): string[] {
+  const conditions: string[] = [];
   const rivals = ['s.coll = r.coll', 's.stix_id = r.stix_id', 's.rid != r.rid'];
+  const rival = (extra: string) => `NOT EXISTS (SELECT 1 FROM records s INDEXED BY records_by_version WHERE ${rivals.join(' AND ')} AND ${extra})`;
 
   if (q.after !== undefined) {
     params.after = q.after;
     conditions.push('r.date_added > @after');
     rivals.push('s.date_added > @after');
-  }
-  if (q.ids !== undefined) {
-    params.ids = JSON.stringify(q.ids);
-    conditions.push('r.stix_id IN (SELECT value FROM json_each(@ids))');
-  }
-  if (q.types !== undefined) {
-    params.types = JSON.stringify(q.types);
-    conditions.push('r.type IN (SELECT value FROM json_each(@types))');
   }
   if (Array.isArray(q.specVersions)) {
     params.specs = JSON.stringify(q.specVersions);
@@ -41,31 +40,74 @@ export function whereClause(q: RecordQuery, collPk: number): SqlQuery {
     rivals.push('s.spec_version IN (SELECT value FROM json_each(@specs))');
   } else if (q.specVersions === 'latest') {
     // Without match[spec_version], keep each object's highest spec version only.
-    conditions.push(`NOT EXISTS (SELECT 1 FROM records s WHERE ${rivals.join(' AND ')} AND s.spec_version > r.spec_version)`);
+    conditions.push(rival('s.spec_version > r.spec_version'));
     rivals.push('s.spec_version = r.spec_version');
   }
-
   const v = q.versions;
   if (!v.all) {
     const picks: string[] = [];
-    if (v.first) picks.push(`NOT EXISTS (SELECT 1 FROM records s WHERE ${rivals.join(' AND ')} AND s.version_key < r.version_key)`);
-    if (v.last) picks.push(`NOT EXISTS (SELECT 1 FROM records s WHERE ${rivals.join(' AND ')} AND s.version_key > r.version_key)`);
+    if (v.first) picks.push(rival('s.version_key < r.version_key'));
+    if (v.last) picks.push(rival('s.version_key > r.version_key'));
     if (v.at.length > 0) {
       params.at = JSON.stringify(v.at);
       picks.push('r.version_key IN (SELECT value FROM json_each(@at))');
     }
     conditions.push(picks.length > 0 ? `(${picks.join(' OR ')})` : '0');
   }
-  return { sql: conditions.join(' AND '), params };
+  return conditions;
+}
+
+/** `SELECT <columns> FROM records r … WHERE …` for one access path, unordered. */
+function branch(q: RecordQuery, collPk: number, columns: string, params: Params, typeParam?: string): string {
+  params.coll = collPk;
+  const conditions = ['r.coll = @coll', ...commonConditions(q, params)];
+  let index = 'records_by_date';
+  if (q.ids !== undefined) {
+    index = 'records_by_version';
+    params.ids = JSON.stringify(q.ids);
+    conditions.push('r.stix_id IN (SELECT value FROM json_each(@ids))');
+    if (q.types !== undefined) {
+      params.types = JSON.stringify(q.types);
+      conditions.push('r.type IN (SELECT value FROM json_each(@types))');
+    }
+  } else if (typeParam !== undefined) {
+    index = 'records_by_type';
+    conditions.push(`r.type = @${typeParam}`);
+  }
+  return `SELECT ${columns} FROM records r INDEXED BY ${index} WHERE ${conditions.join(' AND ')}`;
+}
+
+/** The rids a query selects, without bound or limit concerns of paging (used by delete). */
+export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
+  const params: Params = {};
+  if (q.ids === undefined && q.types !== undefined) {
+    const parts = q.types.map((type, i) => {
+      params[`t${i}`] = type;
+      return branch(q, collPk, 'r.rid', params, `t${i}`);
+    });
+    return { sql: parts.join(' UNION ALL '), params };
+  }
+  return { sql: branch(q, collPk, 'r.rid', params), params };
 }
 
 export function selectSql(q: RecordQuery, collPk: number): SqlQuery {
-  const where = whereClause(q, collPk);
+  const params: Params = {};
   const columns = `r.date_added, r.stix_id, r.type, r.version, r.spec_version${q.withBody ? ', r.body' : ''}`;
-  let sql = `SELECT ${columns} FROM records r WHERE ${where.sql} ORDER BY r.date_added`;
-  if (q.limit !== undefined) {
-    where.params.limit = q.limit + 1;
-    sql += ' LIMIT @limit';
+  const limit = q.limit !== undefined ? ' LIMIT @limit' : '';
+  if (q.limit !== undefined) params.limit = q.limit + 1;
+
+  if (q.ids === undefined && q.types !== undefined && q.types.length > 1) {
+    // One ordered, limited branch per type, merged: cost is bounded by types × limit.
+    const parts = q.types.map((type, i) => {
+      params[`t${i}`] = type;
+      return `SELECT * FROM (${branch(q, collPk, 'r.rid, r.date_added', params, `t${i}`)} ORDER BY r.date_added${limit})`;
+    });
+    const sql =
+      `SELECT ${columns} FROM (${parts.join(' UNION ALL ')}) AS picked ` +
+      `JOIN records r ON r.rid = picked.rid ORDER BY r.date_added${limit}`;
+    return { sql, params };
   }
-  return { sql, params: where.params };
+  const single = q.ids === undefined && q.types !== undefined ? 't0' : undefined;
+  if (single) params.t0 = q.types![0]!;
+  return { sql: `${branch(q, collPk, columns, params, single)} ORDER BY r.date_added${limit}`, params };
 }

@@ -19,7 +19,7 @@ import type {
   StoredRecord,
   StoredStatus,
 } from '../contract';
-import { selectSql, whereClause } from './record-query';
+import { selectRidsSql, selectSql } from './record-query';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 
 export interface SqliteOptions {
@@ -91,10 +91,10 @@ export class SqliteStore implements Store {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);
       if (pk === undefined) return 0;
-      const { sql, params } = whereClause({ ...query, after: undefined, limit: undefined } as RecordQuery, pk);
+      const { sql, params } = selectRidsSql(query, pk);
       return this.db
         .transaction(() => {
-          const rids = (this.statement(`SELECT r.rid FROM records r WHERE ${sql}`).pluck().all(params) as number[]);
+          const rids = this.statement(sql).pluck().all(params) as number[];
           const remove = this.statement('DELETE FROM records WHERE rid = ?');
           for (const rid of rids) remove.run(rid);
           return rids.length;
