@@ -1,0 +1,42 @@
+/**
+ * SQLite-specific: every page, filter and version query is served by an index
+ * (SQLite's plan says SEARCH … USING INDEX), never by scanning the records table.
+ */
+
+import Database from 'better-sqlite3';
+import type { RecordQuery } from '../../src/store/contract';
+import { selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
+import { SCHEMA_SQL } from '../../src/store/sqlite/schema';
+
+const db = new Database(':memory:');
+db.exec(SCHEMA_SQL);
+const LAST = { all: false, first: false, last: true, at: [] } as const;
+const base: RecordQuery = { collectionId: 'c', versions: LAST, specVersions: 'latest', limit: 1000, withBody: true };
+
+const shapes: Array<[string, RecordQuery]> = [
+  ['first page', base],
+  ['page after a bound', { ...base, after: 1 }],
+  ['all versions', { ...base, versions: { all: true } }],
+  ['first, last and instants', { ...base, versions: { all: false, first: true, last: true, at: ['20200101000000'] } }],
+  ['explicit spec versions', { ...base, specVersions: ['2.1'] }],
+  ['one type', { ...base, types: ['indicator'], after: 1 }],
+  ['several types', { ...base, types: ['indicator', 'malware', 'relationship'], after: 1 }],
+  ['ids', { ...base, ids: ['indicator--a', 'indicator--b'], after: 1 }],
+  ['ids and types', { ...base, ids: ['indicator--a'], types: ['indicator'] }],
+  ['one object versions', { ...base, ids: ['indicator--a'], versions: { all: true }, withBody: false }],
+  ['manifest', { ...base, withBody: false, specVersions: 'all' }],
+];
+
+function plan(sql: string, params: Record<string, string | number>): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((row) => row.detail);
+}
+
+test.each(shapes)('when the query is %s, then no step scans the records table', (_name, query) => {
+  const select = selectSql(query, 1);
+  const rids = selectRidsSql({ ...query, limit: undefined }, 1);
+  for (const steps of [plan(select.sql, select.params), plan(rids.sql, rids.params)]) {
+    const onRecords = steps.filter((step) => / (r|s|records)\b/.test(step) && !step.includes('json_each'));
+    expect(onRecords.length).toBeGreaterThan(0);
+    for (const step of onRecords) expect(step).toMatch(/^SEARCH \w+ USING (COVERING INDEX|INDEX|INTEGER PRIMARY KEY)/);
+  }
+});
