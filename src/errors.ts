@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'bad_parameter'
   | 'unprocessable_content'
+  | 'conflict'
   | 'too_many_requests'
   | 'internal'
   | 'store_unavailable'
@@ -93,6 +94,12 @@ export class BadParameterError extends AccordError {
 export class UnprocessableContentError extends AccordError {
   constructor(message: string) {
     super('unprocessable_content', 'Unprocessable Content', message);
+  }
+}
+
+export class ConflictError extends AccordError {
+  constructor(message: string) {
+    super('conflict', 'Conflict', message);
   }
 }
 

@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   bad_parameter: 400,
   unprocessable_content: 422,
+  conflict: 409,
   too_many_requests: 429,
   internal: 500,
   store_unavailable: 503,

@@ -101,6 +101,53 @@ export interface StoredStatus {
   expiresAt: number;
 }
 
+/**
+ * What the partnerships layer keeps: organisations, users, API keys, client
+ * certificates, partnerships, memberships and collections, as plain JSON
+ * documents with an id, an optional unique key and references that find them.
+ * The typed model lives in src/partnerships; the store only keeps and finds.
+ */
+export type EntityKind = 'organisation' | 'user' | 'api_key' | 'certificate' | 'partnership' | 'membership' | 'collection';
+
+export interface Entity {
+  kind: EntityKind;
+  id: string;
+  /** Unique among entities of this kind when set: a username, a partnership path, a fingerprint. */
+  uniqueKey?: string;
+  /** Keys other lookups use, e.g. `org:<id>` or `partnership:<id>`. */
+  refs: string[];
+  doc: Record<string, unknown>;
+}
+
+/** One audit event (append-only; credentials and object contents never go in). */
+export interface AuditEntry {
+  /** TAXII timestamp with microseconds. */
+  time: string;
+  operation: string;
+  /** HTTP status or CLI outcome code. */
+  outcome: number;
+  organisation?: string;
+  user?: string;
+  keyId?: string;
+  partnership?: string;
+  collection?: string;
+  objectCount?: number;
+  statusId?: string;
+  /** Short free text for administrative changes, e.g. `member org-x role publisher`. */
+  detail?: string;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  /** Position in the trail, increasing. */
+  seq: number;
+}
+
+export interface AuditQuery {
+  partnership?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
 export interface Store {
   /** Adds records in one atomic write; returns one outcome per input, in order. */
   addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]>;
@@ -114,6 +161,21 @@ export interface Store {
   getStatus(id: string, now: number): Promise<StoredStatus | null>;
   /** Removes statuses that expired before `now`; returns how many went. */
   purgeStatuses(now: number): Promise<number>;
+
+  /** Adds an entity; ConflictError when its id or unique key is taken. */
+  createEntity(entity: Entity): Promise<void>;
+  /** Replaces an existing entity; NotFoundError when absent, ConflictError when the unique key is taken. */
+  replaceEntity(entity: Entity): Promise<void>;
+  getEntity(kind: EntityKind, id: string): Promise<Entity | null>;
+  findEntityByKey(kind: EntityKind, uniqueKey: string): Promise<Entity | null>;
+  /** Entities of a kind, optionally only those holding `ref`, sorted by id. */
+  listEntities(kind: EntityKind, ref?: string): Promise<Entity[]>;
+  /** True when it existed. */
+  deleteEntity(kind: EntityKind, id: string): Promise<boolean>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Oldest first. */
+  listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }>;
 
   /** A named server-wide secret, created once with `create` and then shared by every instance. */
   getOrCreateSecret(name: string, create: () => string): Promise<string>;

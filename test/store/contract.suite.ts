@@ -242,6 +242,61 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       expect(await store.getStatus(status.id, 0)).toBeNull();
     });
 
+    describe('entities', () => {
+      const org = (id: string, name: string) => ({ kind: 'organisation' as const, id, uniqueKey: name, refs: [], doc: { id, name } });
+
+      test('when entities are created, then they are found by id, key and reference', async () => {
+        await store.createEntity(org('o2', 'beta'));
+        await store.createEntity(org('o1', 'alpha'));
+        await store.createEntity({ kind: 'user', id: 'u1', uniqueKey: 'ann', refs: ['org:o1'], doc: { name: 'ann', nested: { a: [1] } } });
+        await store.createEntity({ kind: 'user', id: 'u2', refs: ['org:o2'], doc: {} });
+        expect(await store.getEntity('organisation', 'o1')).toEqual(org('o1', 'alpha'));
+        expect(await store.findEntityByKey('user', 'ann')).toEqual({ kind: 'user', id: 'u1', uniqueKey: 'ann', refs: ['org:o1'], doc: { name: 'ann', nested: { a: [1] } } });
+        expect((await store.listEntities('organisation')).map((e) => e.id)).toEqual(['o1', 'o2']);
+        expect((await store.listEntities('user', 'org:o2')).map((e) => e.id)).toEqual(['u2']);
+        expect(await store.listEntities('user', 'org:none')).toEqual([]);
+        expect(await store.getEntity('user', 'o1')).toBeNull();
+        expect(await store.findEntityByKey('organisation', 'gamma')).toBeNull();
+      });
+
+      test('when an id or unique key is taken, then creating or replacing is a conflict and nothing changes', async () => {
+        await store.createEntity(org('o1', 'alpha'));
+        await store.createEntity(org('o2', 'beta'));
+        await expect(store.createEntity(org('o1', 'other'))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.createEntity(org('o3', 'alpha'))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.replaceEntity(org('o2', 'alpha'))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.replaceEntity(org('o9', 'zeta'))).rejects.toMatchObject({ code: 'not_found' });
+        expect((await store.getEntity('organisation', 'o2'))!.uniqueKey).toBe('beta');
+        expect(await store.listEntities('organisation')).toHaveLength(2);
+      });
+
+      test('when an entity is replaced or deleted, then its key and references follow', async () => {
+        await store.createEntity({ kind: 'membership', id: 'm1', uniqueKey: 'p1/o1', refs: ['org:o1', 'partnership:p1'], doc: { role: 'consumer' } });
+        await store.replaceEntity({ kind: 'membership', id: 'm1', uniqueKey: 'p1/o1', refs: ['org:o1', 'partnership:p2'], doc: { role: 'steward' } });
+        expect(await store.listEntities('membership', 'partnership:p1')).toEqual([]);
+        expect((await store.listEntities('membership', 'partnership:p2'))[0]!.doc).toEqual({ role: 'steward' });
+        expect(await store.deleteEntity('membership', 'm1')).toBe(true);
+        expect(await store.deleteEntity('membership', 'm1')).toBe(false);
+        expect(await store.listEntities('membership', 'org:o1')).toEqual([]);
+        await store.createEntity({ kind: 'membership', id: 'm2', uniqueKey: 'p1/o1', refs: [], doc: {} });
+      });
+    });
+
+    test('when audit entries are appended, then they are listed in order, per partnership, in pages', async () => {
+      for (let i = 0; i < 5; i++) {
+        await store.appendAudit({ time: `2026-01-01T00:00:0${i}.000000Z`, operation: 'get_objects', outcome: 200, partnership: i % 2 ? 'p1' : 'p2', objectCount: i });
+      }
+      const all = await store.listAudit({ limit: 10 });
+      expect(all.entries.map((e) => e.objectCount)).toEqual([0, 1, 2, 3, 4]);
+      const seqs = all.entries.map((e) => e.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      const p1 = await store.listAudit({ partnership: 'p1', limit: 1 });
+      expect(p1).toEqual({ entries: [expect.objectContaining({ objectCount: 1, partnership: 'p1' })], more: true });
+      const rest = await store.listAudit({ partnership: 'p1', limit: 5, afterSeq: p1.entries[0]!.seq });
+      expect(rest.entries.map((e) => e.objectCount)).toEqual([3]);
+      expect(rest.more).toBe(false);
+    });
+
     test('when two handles ask for the same secret, then both get the first one created', async () => {
       const other = await h.openAnother();
       try {

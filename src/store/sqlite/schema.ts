@@ -41,4 +41,25 @@ CREATE TABLE IF NOT EXISTS statuses (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS statuses_by_expiry ON statuses (expires_at);
+CREATE TABLE IF NOT EXISTS entities (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  unique_key TEXT,
+  refs TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS entities_by_key ON entities (kind, unique_key) WHERE unique_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS entity_refs (
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (kind, ref, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  partnership TEXT,
+  entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_partnership ON audit (partnership, seq);
 `;

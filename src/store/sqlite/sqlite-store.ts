@@ -12,13 +12,19 @@ import { formatMicros, timestampKey } from '../../stix/timestamp';
 import { nowMicros, type MicroClock } from '../clock';
 import type {
   AddOutcome,
+  AuditEntry,
+  AuditQuery,
+  Entity,
+  EntityKind,
   NewRecord,
   RecordPage,
   RecordQuery,
   Store,
+  StoredAuditEntry,
   StoredRecord,
   StoredStatus,
 } from '../contract';
+import { SqliteEntities } from './sqlite-entities';
 import { selectRidsSql, selectSql } from './record-query';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 
@@ -50,10 +56,12 @@ export class SqliteStore implements Store {
   private readonly clock: MicroClock;
   private readonly collectionPks = new Map<string, number>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly entities: SqliteEntities;
 
   private constructor(db: Database.Database, clock: MicroClock) {
     this.db = db;
     this.clock = clock;
+    this.entities = new SqliteEntities(db, (sql) => this.statement(sql));
   }
 
   static open(options: SqliteOptions): SqliteStore {
@@ -132,6 +140,38 @@ export class SqliteStore implements Store {
 
   async purgeStatuses(now: number): Promise<number> {
     return this.guard(() => this.statement('DELETE FROM statuses WHERE expires_at <= ?').run(now).changes);
+  }
+
+  async createEntity(entity: Entity): Promise<void> {
+    this.guard(() => this.entities.create(entity));
+  }
+
+  async replaceEntity(entity: Entity): Promise<void> {
+    this.guard(() => this.entities.replace(entity));
+  }
+
+  async getEntity(kind: EntityKind, id: string): Promise<Entity | null> {
+    return this.guard(() => this.entities.get(kind, id));
+  }
+
+  async findEntityByKey(kind: EntityKind, uniqueKey: string): Promise<Entity | null> {
+    return this.guard(() => this.entities.findByKey(kind, uniqueKey));
+  }
+
+  async listEntities(kind: EntityKind, ref?: string): Promise<Entity[]> {
+    return this.guard(() => this.entities.list(kind, ref));
+  }
+
+  async deleteEntity(kind: EntityKind, id: string): Promise<boolean> {
+    return this.guard(() => this.entities.delete(kind, id));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.guard(() => this.entities.appendAudit(entry));
+  }
+
+  async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
+    return this.guard(() => this.entities.listAudit(query));
   }
 
   async getOrCreateSecret(name: string, create: () => string): Promise<string> {
