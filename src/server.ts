@@ -1,19 +1,30 @@
 /**
- * Wires configuration, logging, the store, the validator and the HTTP app, and
- * runs the listener with a graceful shutdown. The only module that imports http.
+ * Wires configuration, logging, the store, the partnership directory, the
+ * validator and the HTTP app, and runs the listener (HTTP, or HTTPS with TLS 1.2
+ * as the minimum and optional client certificates) with a graceful shutdown.
+ * The only module that imports http.
  */
 
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CredentialVerifier } from './auth/credentials';
+import { AuditTrail } from './audit/audit-trail';
+import { Identifier } from './auth/identify';
+import { LoginThrottle } from './auth/login-throttle';
+import type { Principal } from './auth/principal';
 import type { Config } from './config/types';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log/logger';
+import { Administration } from './partnerships/administration';
+import { Directory } from './partnerships/directory';
+import { Scope } from './partnerships/scope';
+import { seedIfEmpty } from './partnerships/seed';
+import { formatMicros } from './stix/timestamp';
 import { nowMicros, type MicroClock } from './store/clock';
 import type { Store } from './store/contract';
 import { openStore } from './store/index';
-import { Catalog } from './taxii/catalog';
 import type { TaxiiContext } from './taxii/context';
 import { CursorCodec } from './taxii/cursor';
 import type { ObjectJudge } from './taxii/object-judge';
@@ -23,6 +34,8 @@ const HOUR_MICROS = 3_600_000_000;
 export interface Runtime {
   app: ReturnType<typeof createApp>;
   store: Store;
+  directory: Directory;
+  audit: AuditTrail;
   ctx: TaxiiContext;
   log: Logger;
   close(): Promise<void>;
@@ -42,9 +55,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     dataDir: config.store.data_dir,
     sqlite: config.store.sqlite,
   });
+  const directory = new Directory(store, clock, config.taxii.max_content_length);
+  if (await seedIfEmpty(directory, config.seed)) log.info('store seeded from configuration');
   const secret = await store.getOrCreateSecret('cursor', () => randomBytes(32).toString('base64'));
+  const today = () => formatMicros(clock()).slice(0, 10);
   const ctx: TaxiiContext = {
-    catalog: new Catalog(config),
+    scopeFor: (principal: Principal) => new Scope(directory, principal, today(), config.validation.profile),
     store,
     cursors: new CursorCodec(secret),
     judge: createJudge(),
@@ -53,10 +69,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
     discovery: config.taxii.discovery,
   };
+  const audit = new AuditTrail(store, clock, log);
+  const failed = config.auth.failed_logins;
   const app = createApp({
     ctx,
     log,
-    verifier: new CredentialVerifier(config.users),
+    identifier: new Identifier(directory, () => clock() / 1000),
+    audit,
+    admin: new Administration(directory, store, audit),
+    throttle: new LoginThrottle({ perSource: failed.per_source, perAccount: failed.per_account, windowMs: failed.window_seconds * 1000 }, () => clock() / 1000),
+    apiKeyHeader: config.auth.api_key_header,
     ...(config.server.public_base_url !== undefined ? { publicBaseUrl: config.server.public_base_url.replace(/\/+$/, '') } : {}),
     trustProxy: config.server.trust_proxy,
   });
@@ -67,10 +89,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   return {
     app,
     store,
+    directory,
+    audit,
     ctx,
     log,
     close: async () => {
       clearInterval(purge);
+      await audit.flush();
       await store.close();
     },
   };
@@ -90,14 +115,28 @@ export interface RunningServer {
 
 export async function startServer(config: Config, options: RuntimeOptions = {}): Promise<RunningServer> {
   const runtime = await createRuntime(config, options);
-  const server = createServer(runtime.app);
+  const tls = config.server.tls;
+  const server: Server = tls
+    ? createTlsServer(
+        {
+          cert: readFileSync(tls.cert_file),
+          key: readFileSync(tls.key_file),
+          // TAXII 2.1 §8.2.2: TLS 1.2 at least; 1.3 is offered by Node by default.
+          minVersion: 'TLSv1.2',
+          ...(tls.client_ca_file !== undefined
+            ? { ca: readFileSync(tls.client_ca_file), requestCert: true, rejectUnauthorized: false }
+            : {}),
+        },
+        runtime.app,
+      )
+    : createServer(runtime.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   runtime.log.info('listening', { url, data_dir: config.store.data_dir });
 
   let stopping: Promise<void> | undefined;

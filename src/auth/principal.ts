@@ -1,8 +1,24 @@
 /** Who is calling, as every layer below authentication sees it. */
+
+export type AuthScheme = 'basic' | 'basic-key' | 'bearer' | 'token' | 'header' | 'certificate';
+
 export interface Principal {
-  /** Stable key used for ownership (status resources) and logs, e.g. `user:alice`. */
-  key: string;
-  username: string;
-  /** How the caller authenticated, for logs; never the secret. */
-  scheme: 'basic';
+  /** Every right follows from the organisation's memberships. */
+  organisationId: string;
+  /** Set when a user authenticated with a password. */
+  username?: string;
+  /** Set when an API key authenticated. */
+  keyId?: string;
+  /** Set when a client certificate authenticated (SHA-256 fingerprint). */
+  certificate?: string;
+  /** Server administrators may use the admin API for every partnership. */
+  admin: boolean;
+  /** How the caller authenticated, for logs and audit; never the secret. */
+  scheme: AuthScheme;
+}
+
+/** A short, secret-free label for logs: `org/user`, `org/key:<id>` or `org/cert:<fingerprint prefix>`. */
+export function principalLabel(p: Principal): string {
+  const who = p.username ?? (p.keyId ? `key:${p.keyId}` : p.certificate ? `cert:${p.certificate.slice(0, 16)}` : '?');
+  return `${p.organisationId}/${who}`;
 }

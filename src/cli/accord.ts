@@ -6,25 +6,29 @@
 
 import { Command } from 'commander';
 import { loadConfig } from '../config/load';
-import { DEMO_CONFIG_PATH } from '../config/paths';
 import { AccordError } from '../errors';
-import { serveCommand } from './serve';
+import { registerAdminCommands } from './admin-commands';
+import { configPath } from './context';
 import { hashPasswordCommand } from './hash-password';
+import { serveCommand } from './serve';
 
 export function buildProgram(): Command {
-  const program = new Command('accord').description('Accord: a STIX/TAXII 2.1 server for threat-sharing partnerships');
+  const program = new Command('accord')
+    .description('Accord: a STIX/TAXII 2.1 server for threat-sharing partnerships')
+    .option('-c, --config <file>', 'configuration file (default: $ACCORD_CONFIG, else the demo configuration)')
+    .option('--json', 'print JSON')
+    .showHelpAfterError();
   program
     .command('serve')
     .description('start the TAXII server')
-    .option('-c, --config <file>', 'configuration file (default: $ACCORD_CONFIG, else the demo configuration)')
-    .action(async (options: { config?: string }) => {
-      const path = options.config ?? process.env.ACCORD_CONFIG ?? DEMO_CONFIG_PATH;
-      await serveCommand(loadConfig(path));
+    .action(async (_options: unknown, command: Command) => {
+      await serveCommand(loadConfig(configPath(command.optsWithGlobals<{ config?: string }>().config)));
     });
   program
     .command('hash-password')
     .description('read a password from stdin and print its scrypt hash for users[].password_hash')
     .action(hashPasswordCommand);
+  registerAdminCommands(program);
   return program;
 }
 

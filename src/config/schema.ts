@@ -28,7 +28,9 @@ const int = (description: string, minimum: number, fallback: number, maximum?: n
   description,
 });
 
-const collection = {
+const list = (items: object, description: string) => ({ type: 'array', items, default: [], description });
+
+const seedCollection = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'title'],
@@ -36,17 +38,94 @@ const collection = {
     id: text('UUIDv4 of the collection (TAXII 2.1 §5.2).'),
     title: text('Human-readable title.'),
     description: text('Optional description.'),
-    alias: text('Optional alias, unique in the API root, usable in place of the id in URLs.'),
-    readers: { type: 'array', items: { type: 'string' }, default: [], description: 'Usernames that may read.' },
-    writers: { type: 'array', items: { type: 'string' }, default: [], description: 'Usernames that may add objects.' },
+    alias: text('Optional alias, unique in the partnership, usable in place of the id in URLs.'),
+    marking_ceiling: { enum: ['clear', 'green', 'amber', 'amber+strict', 'red'], description: 'Most restrictive TLP accepted.' },
     validation_profile: { enum: ['standard', 'strict'], description: 'Overrides validation.profile for this collection.' },
+  },
+};
+
+const seedOrganisation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name'],
+  properties: {
+    id: text('Short id: lower-case letters, digits and -.'),
+    name: text('Display name.'),
+    description: text('Optional description.'),
+    users: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['username', 'password_hash'],
+        properties: {
+          username: text('Login name for HTTP Basic.'),
+          password_hash: text('scrypt hash from `accord hash-password`.'),
+          admin: { type: 'boolean', default: false, description: 'Server administrator.' },
+        },
+      },
+      'Users of the organisation.',
+    ),
+    api_keys: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'secret_hash'],
+        properties: {
+          id: text('Key id: 24 hex digits.'),
+          secret_hash: text('sha256:<hex> of the secret part of the token.'),
+          label: text('What the key is for.'),
+          expires_at: text('Expiry, an ISO 8601 date or time.'),
+        },
+      },
+      'API keys of the organisation.',
+    ),
+    certificates: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['fingerprint'],
+        properties: {
+          fingerprint: text('SHA-256 fingerprint of the client certificate (hex, colons allowed).'),
+          subject: text('A note on whose certificate it is.'),
+        },
+      },
+      'Client certificates mapped to the organisation.',
+    ),
+  },
+};
+
+const seedPartnership = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'title', 'kind'],
+  properties: {
+    path: text('API root path segment of the partnership.'),
+    title: text('Title (the API root title).'),
+    kind: { enum: ['bilateral', 'working_group', 'regional_operation'], description: 'Kind of agreement.' },
+    description: text('Description.'),
+    start_date: text('YYYY-MM-DD.'),
+    end_date: text('YYYY-MM-DD; after it the partnership is read-only.'),
+    status: { enum: ['active', 'closed'], default: 'active', description: 'A closed partnership is read-only.' },
+    max_content_length: { type: 'integer', minimum: 1, description: 'Largest Add Objects body (default taxii.max_content_length).' },
+    members: list(
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['organisation', 'role'],
+        properties: {
+          organisation: text('Organisation id.'),
+          role: { enum: ['consumer', 'publisher', 'steward'], description: 'Role in the partnership.' },
+        },
+      },
+      'Member organisations.',
+    ),
+    collections: list(seedCollection, 'Collections of the partnership.'),
   },
 };
 
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['api_roots'],
   properties: {
     server: {
       type: 'object',
@@ -58,6 +137,17 @@ export const CONFIG_SCHEMA = {
         public_base_url: text('Scheme, host and port clients use to reach the server, e.g. https://taxii.example.org; builds the absolute api_roots URLs. Default: taken from each request.'),
         trust_proxy: { type: 'boolean', default: false, description: 'Trust X-Forwarded-Proto/-Host from a reverse proxy.' },
         shutdown_timeout_seconds: int('How long SIGTERM waits for in-flight requests.', 1, 10),
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cert_file', 'key_file'],
+          description: 'Serve HTTPS (TLS 1.2 minimum) instead of HTTP.',
+          properties: {
+            cert_file: text('PEM certificate chain of the server.'),
+            key_file: text('PEM private key of the server.'),
+            client_ca_file: text('PEM CA bundle that signs client certificates; enables mutual TLS.'),
+          },
+        },
       },
     },
     store: {
@@ -74,6 +164,24 @@ export const CONFIG_SCHEMA = {
           properties: {
             file: text('Database file name inside data_dir.', { default: 'accord.db' }),
             synchronous: { enum: ['FULL', 'NORMAL'], default: 'FULL', description: 'FULL: acknowledged writes survive power loss.' },
+          },
+        },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        api_key_header: text('Header that may carry an API key, for connectors that cannot set Authorization.', { default: 'X-API-Key' }),
+        failed_logins: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            per_source: int('Failed logins allowed per source address in the window.', 1, 30),
+            per_account: int('Failed logins allowed per account in the window.', 1, 10),
+            window_seconds: int('Length of the window.', 1, 600),
           },
         },
       },
@@ -102,6 +210,7 @@ export const CONFIG_SCHEMA = {
         },
         default_page_size: int('Objects per page when a request has no limit.', 1, 100),
         max_page_size: int('Largest page served; larger limits are capped.', 1, 1000, 100000),
+        max_content_length: int('Default largest Add Objects body of a partnership, in bytes.', 1, 104857600),
         status_retention_hours: int('How long status resources are kept (at least 24 h, TAXII 2.1 §4.3).', 24, 168),
       },
     },
@@ -111,33 +220,14 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: { profile: { enum: ['standard', 'strict'], default: 'standard', description: 'STIX validation profile.' } },
     },
-    api_roots: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['path', 'title'],
-        properties: {
-          path: text('URL segment of the API root, e.g. "intel" for /intel/.'),
-          title: text('API root title.'),
-          description: text('API root description.'),
-          max_content_length: int('Largest Add Objects body in bytes.', 1, 104857600),
-          collections: { type: 'array', items: collection, default: [] },
-        },
-      },
-    },
-    users: {
-      type: 'array',
-      default: [],
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['username', 'password_hash'],
-        properties: {
-          username: text('Login name for HTTP Basic.'),
-          password_hash: text('scrypt hash from `accord hash-password`.'),
-        },
+    seed: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Loaded into the store at first start only.',
+      properties: {
+        organisations: list(seedOrganisation, 'Organisations with their users, keys and certificates.'),
+        partnerships: list(seedPartnership, 'Partnerships with their members and collections.'),
       },
     },
   },

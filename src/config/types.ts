@@ -2,31 +2,50 @@
 
 import type { Profile } from '../stix/issues';
 
-export interface CollectionConfig {
+export interface SeedUser {
+  username: string;
+  /** `scrypt$…` as printed by `accord hash-password`. */
+  password_hash: string;
+  admin: boolean;
+}
+
+export interface SeedApiKey {
+  id: string;
+  /** `sha256:<hex>` of the secret part of the token. */
+  secret_hash: string;
+  label?: string;
+  expires_at?: string;
+}
+
+export interface SeedOrganisation {
+  id: string;
+  name: string;
+  description?: string;
+  users: SeedUser[];
+  api_keys: SeedApiKey[];
+  certificates: Array<{ fingerprint: string; subject?: string }>;
+}
+
+export interface SeedCollection {
   id: string;
   title: string;
   description?: string;
   alias?: string;
-  /** Usernames that may read (get objects, manifest, versions). */
-  readers: string[];
-  /** Usernames that may add and, with read too, delete objects. */
-  writers: string[];
-  /** Overrides `validation.profile` for this collection. */
+  marking_ceiling?: 'clear' | 'green' | 'amber' | 'amber+strict' | 'red';
   validation_profile?: Profile;
 }
 
-export interface ApiRootConfig {
+export interface SeedPartnership {
   path: string;
   title: string;
+  kind: 'bilateral' | 'working_group' | 'regional_operation';
   description?: string;
-  max_content_length: number;
-  collections: CollectionConfig[];
-}
-
-export interface UserConfig {
-  username: string;
-  /** `scrypt$…` as printed by `accord hash-password`. */
-  password_hash: string;
+  start_date?: string;
+  end_date?: string;
+  status: 'active' | 'closed';
+  max_content_length?: number;
+  members: Array<{ organisation: string; role: 'consumer' | 'publisher' | 'steward' }>;
+  collections: SeedCollection[];
 }
 
 export interface Config {
@@ -36,6 +55,7 @@ export interface Config {
     public_base_url?: string;
     trust_proxy: boolean;
     shutdown_timeout_seconds: number;
+    tls?: { cert_file: string; key_file: string; client_ca_file?: string };
   };
   store: {
     backend: 'sqlite';
@@ -43,13 +63,18 @@ export interface Config {
     sqlite: { file: string; synchronous: 'FULL' | 'NORMAL' };
   };
   log: { level: 'error' | 'warn' | 'info' | 'debug' | 'silent' };
+  auth: {
+    api_key_header: string;
+    failed_logins: { per_source: number; per_account: number; window_seconds: number };
+  };
   taxii: {
     discovery: { title: string; description?: string; contact?: string; default?: string };
     default_page_size: number;
     max_page_size: number;
+    max_content_length: number;
     status_retention_hours: number;
   };
   validation: { profile: Profile };
-  api_roots: ApiRootConfig[];
-  users: UserConfig[];
+  /** Loaded into the store at first start only (when it holds no organisation yet). */
+  seed: { organisations: SeedOrganisation[]; partnerships: SeedPartnership[] };
 }

@@ -7,16 +7,21 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Passport } from 'passport';
-import { BasicAuthStrategy } from '../auth/basic-strategy';
-import type { CredentialVerifier } from '../auth/credentials';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Identifier } from '../auth/identify';
+import type { LoginThrottle } from '../auth/login-throttle';
+import { createStrategies } from '../auth/strategies';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../log/logger';
+import type { Administration } from '../partnerships/administration';
 import type { TaxiiContext } from '../taxii/context';
 import { errorHandler } from './errors';
 import { accessLog } from './middleware/access-log';
+import { auditedBy } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { normalizePath } from './middleware/normalize-path';
 import { requestContext } from './middleware/request-context';
+import { registerAdminRoutes } from './routes/admin-routes';
 import { registerCollectionRoutes } from './routes/collection-routes';
 import { registerObjectRoutes } from './routes/object-routes';
 import { registerServerRoutes } from './routes/server-routes';
@@ -24,7 +29,11 @@ import { registerServerRoutes } from './routes/server-routes';
 export interface AppDependencies {
   ctx: TaxiiContext;
   log: Logger;
-  verifier: CredentialVerifier;
+  identifier: Identifier;
+  audit: AuditTrail;
+  admin: Administration;
+  throttle: LoginThrottle;
+  apiKeyHeader: string;
   publicBaseUrl?: string;
   trustProxy: boolean;
 }
@@ -41,7 +50,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', deps.trustProxy);
 
   const passport = new Passport();
-  passport.use(new BasicAuthStrategy(deps.verifier));
+  for (const strategy of createStrategies(deps.identifier)) passport.use(strategy);
 
   app.use(normalizePath);
   app.use(requestContext(deps.ctx.clock));
@@ -57,12 +66,14 @@ export function createApp(deps: AppDependencies): Express {
     }
   });
 
-  app.use(authenticate(passport));
+  app.use(authenticate(passport, deps.throttle, deps.apiKeyHeader));
 
   const router = express.Router({ strict: false, caseSensitive: true });
-  registerServerRoutes(router, deps.ctx, deps.publicBaseUrl);
-  registerCollectionRoutes(router, deps.ctx);
-  registerObjectRoutes(router, deps.ctx);
+  registerAdminRoutes(router, deps.admin);
+  const audited = auditedBy(deps.audit);
+  registerServerRoutes(router, deps.ctx, audited, deps.publicBaseUrl);
+  registerCollectionRoutes(router, deps.ctx, audited);
+  registerObjectRoutes(router, deps.ctx, audited);
   app.use(router);
 
   app.use(() => {

@@ -1,13 +1,20 @@
 /** What the middleware learns about a request, carried on `req.accord`. */
 
 import type { Request } from 'express';
+import type { PresentedCredentials } from '../auth/credentials-in-request';
 import type { Principal } from '../auth/principal';
+import type { Scope } from '../partnerships/scope';
+import type { TaxiiContext } from '../taxii/context';
+import type { AuditNote } from './middleware/audit';
 
 export interface RequestState {
   id: string;
   /** Arrival time in microseconds since the epoch. */
   receivedAt: number;
+  credentials?: PresentedCredentials;
   principal?: Principal;
+  scope?: Scope;
+  audit?: AuditNote;
 }
 
 declare module 'express-serve-static-core' {
@@ -21,6 +28,12 @@ export function principalOf(req: Request): Principal {
   const principal = req.accord.principal;
   if (!principal) throw new Error('route reached without authentication');
   return principal;
+}
+
+/** What the caller may see, built once per request. */
+export function scopeOf(req: Request, ctx: TaxiiContext): Scope {
+  req.accord.scope ??= ctx.scopeFor(principalOf(req));
+  return req.accord.scope;
 }
 
 /** Query parameters straight from the URL: Express's parser would nest `match[type]` and merge repeats. */

@@ -173,7 +173,8 @@ export interface Store {
   /** True when it existed. */
   deleteEntity(kind: EntityKind, id: string): Promise<boolean>;
 
-  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Appends entries in order, in one write. */
+  appendAudit(entries: AuditEntry[]): Promise<void>;
   /** Oldest first. */
   listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }>;
 

@@ -6,18 +6,18 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
 import { formatMicros } from '../stix/timestamp';
 import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { readPostedObjects } from './envelope';
-import type { CollectionTarget } from './resolve';
+import { markingCeilingProblem } from '../partnerships/marking-ceiling';
+import type { CollectionView, Scope } from '../partnerships/scope';
 import { statusResource } from './status';
 import { identify } from './versioning';
 
 export interface AddRequest {
-  principal: Principal;
-  target: CollectionTarget;
+  scope: Scope;
+  target: CollectionView;
   body: Buffer;
   /** When the request arrived, in microseconds. */
   receivedAt: number;
@@ -39,6 +39,8 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     if (!judgement.accepted) return { kind: 'failure', detail: { ...where, message: judgement.message ?? 'invalid STIX object' } };
     const identity = identify(obj as Record<string, unknown>);
     if (!identity.ok) return { kind: 'failure', detail: { ...where, message: identity.reason } };
+    const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);
+    if (overshared !== null) return { kind: 'failure', detail: { ...where, message: overshared } };
     if (!collection.specVersions.includes(identity.identity.specVersion)) {
       const message = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.mediaTypes.join(', ')})`;
       return { kind: 'failure', detail: { ...where, message } };
@@ -75,7 +77,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     id: randomUUID(),
     apiRoot: request.target.root.path,
     collectionId: collection.id,
-    owner: request.principal.key,
+    owner: request.scope.ownerKey(),
     status: 'complete',
     requestTimestamp: formatMicros(request.receivedAt),
     totalCount: objects.length,

@@ -1,14 +1,16 @@
 /** What the TAXII use cases depend on, passed explicitly. */
 
+import type { Principal } from '../auth/principal';
+import type { Scope } from '../partnerships/scope';
 import type { Store } from '../store/contract';
 import type { MicroClock } from '../store/clock';
-import type { Catalog } from './catalog';
 import type { CursorCodec } from './cursor';
 import type { ObjectJudge } from './object-judge';
 import type { PageSizes } from './query';
 
 export interface TaxiiContext {
-  catalog: Catalog;
+  /** What the caller may see and do, decided in src/partnerships. */
+  scopeFor(principal: Principal): Scope;
   store: Store;
   cursors: CursorCodec;
   judge: ObjectJudge;

@@ -4,7 +4,7 @@
  * newest). 404 when the object is absent or nothing matched.
  */
 
-import type { Principal } from '../auth/principal';
+import type { Scope } from '../partnerships/scope';
 import { NotFoundError } from '../errors';
 import type { TaxiiContext } from './context';
 import { parseDeleteQuery } from './query';
@@ -12,9 +12,9 @@ import { requireDelete, resolveCollection } from './resolve';
 
 export async function deleteObject(
   ctx: TaxiiContext,
-  request: { principal: Principal; rootPath: string; collection: string; objectId: string; params: URLSearchParams },
+  request: { scope: Scope; rootPath: string; collection: string; objectId: string; params: URLSearchParams },
 ): Promise<void> {
-  const target = resolveCollection(ctx, request.principal, request.rootPath, request.collection);
+  const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireDelete(target);
   const filters = parseDeleteQuery(request.params);
   if (!(await ctx.store.hasObject(target.collection.id, request.objectId))) {

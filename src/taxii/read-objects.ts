@@ -5,26 +5,28 @@
  * Stored objects are spliced into the envelope as the text they were posted as.
  */
 
-import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../errors';
 import { formatMicros } from '../stix/timestamp';
 import type { RecordPage, RecordQuery, StoredRecord } from '../store/contract';
 import type { TaxiiContext } from './context';
 import type { ListingEndpoint } from './cursor';
 import { parseListingQuery } from './query';
-import { requireRead, resolveCollection, type CollectionTarget } from './resolve';
+import type { CollectionView, Scope } from '../partnerships/scope';
+import { requireRead, resolveCollection } from './resolve';
 import { mediaTypeForSpecVersion } from './versioning';
 
 export interface Listing {
   /** The JSON body. */
   body: string;
+  /** How many items the page holds. */
+  count: number;
   /** `date_added` of the first and last item, for the X-TAXII-Date-Added-* headers; absent when empty. */
   dateAddedFirst?: string;
   dateAddedLast?: string;
 }
 
 export interface ReadRequest {
-  principal: Principal;
+  scope: Scope;
   rootPath: string;
   collection: string;
   params: URLSearchParams;
@@ -63,7 +65,7 @@ async function readPage(
   withBody: boolean,
   objectId?: string,
 ): Promise<{ page: RecordPage; next?: string }> {
-  const target = resolveCollection(ctx, request.principal, request.rootPath, request.collection);
+  const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireRead(target);
   const filters = parseListingQuery(request.params, {
     endpoint,
@@ -99,17 +101,18 @@ async function readPage(
 }
 
 /** §5.6, §5.8: 404 only when no version of the object is stored; filters that exclude every version give `{}`. */
-async function requireObject(ctx: TaxiiContext, target: CollectionTarget, objectId: string): Promise<void> {
+async function requireObject(ctx: TaxiiContext, target: CollectionView, objectId: string): Promise<void> {
   if (!(await ctx.store.hasObject(target.collection.id, objectId))) {
     throw new NotFoundError('No object with this id in this collection.');
   }
 }
 
 function listing(page: RecordPage, next: string | undefined, key: 'objects' | 'versions', items: (records: StoredRecord[]) => string): Listing {
-  if (page.records.length === 0) return { body: '{}' };
+  if (page.records.length === 0) return { body: '{}', count: 0 };
   const head = `{"more":${page.more}${next !== undefined ? `,"next":${JSON.stringify(next)}` : ''}`;
   return {
     body: `${head},"${key}":[${items(page.records)}]}`,
+    count: page.records.length,
     dateAddedFirst: formatMicros(page.records[0]!.dateAdded),
     dateAddedLast: formatMicros(page.records[page.records.length - 1]!.dateAdded),
   };

@@ -4,45 +4,38 @@
  * so nothing leaks across partnerships (checklist §1.5).
  */
 
-import type { Principal } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { collectionRights, isApiRootVisible, type Rights } from '../partnerships/access';
-import type { ApiRootInfo, CollectionInfo } from './catalog';
-import type { TaxiiContext } from './context';
+import type { ApiRootInfo, CollectionView, Scope } from '../partnerships/scope';
 
-export interface CollectionTarget {
-  root: ApiRootInfo;
-  collection: CollectionInfo;
-  rights: Rights;
-}
-
-export function resolveApiRoot(ctx: TaxiiContext, principal: Principal, path: string): ApiRootInfo {
-  const root = ctx.catalog.apiRoot(path);
-  if (!root || !isApiRootVisible(principal, root)) throw new NotFoundError('No API root at this address.');
+export async function resolveApiRoot(scope: Scope, path: string): Promise<ApiRootInfo> {
+  const root = await scope.apiRoot(path);
+  if (!root) throw new NotFoundError('No API root at this address.');
   return root;
 }
 
-export function resolveCollection(ctx: TaxiiContext, principal: Principal, rootPath: string, idOrAlias: string): CollectionTarget {
-  const root = resolveApiRoot(ctx, principal, rootPath);
-  const collection = ctx.catalog.collection(root, idOrAlias);
-  const rights = collection ? collectionRights(principal, collection) : { canRead: false, canWrite: false };
-  if (!collection || (!rights.canRead && !rights.canWrite)) {
-    throw new NotFoundError('No collection with this id in this API root.');
-  }
-  return { root, collection, rights };
+export async function resolveCollection(scope: Scope, rootPath: string, idOrAlias: string): Promise<CollectionView> {
+  await resolveApiRoot(scope, rootPath);
+  const view = await scope.collection(rootPath, idOrAlias);
+  if (!view) throw new NotFoundError('No collection with this id in this API root.');
+  return view;
 }
 
-export function requireRead(target: CollectionTarget): void {
+export function requireRead(target: CollectionView): void {
   if (!target.rights.canRead) throw new ForbiddenError('You may add objects to this collection but not read it.');
 }
 
-export function requireWrite(target: CollectionTarget): void {
-  if (!target.rights.canWrite) throw new ForbiddenError('You may read this collection but not add objects to it.');
+export function requireWrite(target: CollectionView): void {
+  if (!target.rights.canWrite) {
+    throw new ForbiddenError(
+      target.root.role === 'consumer'
+        ? 'Your organisation is a consumer in this partnership: it may read this collection but not add objects to it.'
+        : 'This partnership is closed: its collections are read-only.',
+    );
+  }
 }
 
 /** Delete an Object needs both rights (TAXII 2.1 §5.7). */
-export function requireDelete(target: CollectionTarget): void {
-  if (!target.rights.canRead || !target.rights.canWrite) {
-    throw new ForbiddenError('Deleting objects needs both read and write access to this collection.');
-  }
+export function requireDelete(target: CollectionView): void {
+  requireRead(target);
+  requireWrite(target);
 }

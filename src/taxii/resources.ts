@@ -4,16 +4,14 @@
  * rather than sent empty (§2: empty lists are not allowed).
  */
 
-import type { Principal } from '../auth/principal';
-import { collectionRights, isApiRootVisible, isCollectionVisible } from '../partnerships/access';
-import type { CollectionInfo } from './catalog';
+import type { CollectionView, Scope } from '../partnerships/scope';
 import type { TaxiiContext } from './context';
 import { TAXII_MEDIA_TYPE } from './media-types';
 import { resolveApiRoot, resolveCollection } from './resolve';
 
 /** `baseUrl` is the scheme and authority clients use, without a trailing slash. */
-export function discoveryResource(ctx: TaxiiContext, principal: Principal, baseUrl: string): Record<string, unknown> {
-  const visible = ctx.catalog.apiRoots().filter((root) => isApiRootVisible(principal, root));
+export async function discoveryResource(ctx: TaxiiContext, scope: Scope, baseUrl: string): Promise<Record<string, unknown>> {
+  const visible = await scope.apiRoots();
   // The default root first: FortiSOAR only ever uses api_roots[0] (clients.md §3 #16).
   const fallback = visible.find((root) => root.path === ctx.discovery.default);
   const ordered = fallback ? [fallback, ...visible.filter((r) => r !== fallback)] : visible;
@@ -26,8 +24,8 @@ export function discoveryResource(ctx: TaxiiContext, principal: Principal, baseU
   return body;
 }
 
-export function apiRootResource(ctx: TaxiiContext, principal: Principal, rootPath: string): Record<string, unknown> {
-  const root = resolveApiRoot(ctx, principal, rootPath);
+export async function apiRootResource(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+  const root = await resolveApiRoot(scope, rootPath);
   const body: Record<string, unknown> = { title: root.title };
   if (root.description !== undefined) body.description = root.description;
   body.versions = [TAXII_MEDIA_TYPE];
@@ -35,18 +33,17 @@ export function apiRootResource(ctx: TaxiiContext, principal: Principal, rootPat
   return body;
 }
 
-export function collectionsResource(ctx: TaxiiContext, principal: Principal, rootPath: string): Record<string, unknown> {
-  const root = resolveApiRoot(ctx, principal, rootPath);
-  const visible = root.collections.filter((c) => isCollectionVisible(principal, c));
-  return visible.length === 0 ? {} : { collections: visible.map((c) => collectionBody(c, principal)) };
+export async function collectionsResource(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+  await resolveApiRoot(scope, rootPath);
+  const visible = await scope.collections(rootPath);
+  return visible.length === 0 ? {} : { collections: visible.map(collectionBody) };
 }
 
-export function collectionResource(ctx: TaxiiContext, principal: Principal, rootPath: string, idOrAlias: string): Record<string, unknown> {
-  return collectionBody(resolveCollection(ctx, principal, rootPath, idOrAlias).collection, principal);
+export async function collectionResource(scope: Scope, rootPath: string, idOrAlias: string): Promise<Record<string, unknown>> {
+  return collectionBody(await resolveCollection(scope, rootPath, idOrAlias));
 }
 
-function collectionBody(collection: CollectionInfo, principal: Principal): Record<string, unknown> {
-  const rights = collectionRights(principal, collection);
+function collectionBody({ collection, rights }: CollectionView): Record<string, unknown> {
   const body: Record<string, unknown> = { id: collection.id, title: collection.title };
   if (collection.description !== undefined) body.description = collection.description;
   if (collection.alias !== undefined) body.alias = collection.alias;

@@ -1,20 +1,19 @@
 /**
  * The status resource (TAXII 2.1 §4.3.1) and Get Status (§4.3). A status is served
- * only to whoever submitted it; anyone else, and anyone after it expired, gets the
+ * only to the organisation that submitted it; anyone else, and anyone after it expired, gets the
  * same 404 as for an unknown id.
  */
 
-import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../errors';
-import { isStatusVisible } from '../partnerships/access';
+import type { Scope } from '../partnerships/scope';
 import type { StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { resolveApiRoot } from './resolve';
 
-export async function getStatus(ctx: TaxiiContext, principal: Principal, rootPath: string, statusId: string): Promise<Record<string, unknown>> {
-  const root = resolveApiRoot(ctx, principal, rootPath);
+export async function getStatus(ctx: TaxiiContext, scope: Scope, rootPath: string, statusId: string): Promise<Record<string, unknown>> {
+  const root = await resolveApiRoot(scope, rootPath);
   const status = await ctx.store.getStatus(statusId, ctx.clock());
-  if (!status || status.apiRoot !== root.path || !isStatusVisible(principal, status)) {
+  if (!status || status.apiRoot !== root.path || status.owner !== scope.ownerKey()) {
     throw new NotFoundError('No status resource with this id.');
   }
   return statusResource(status);

@@ -14,39 +14,58 @@ import type { MicroClock } from '../../src/store/clock';
 
 /** The hash of "accord-demo"; every test user has this password. */
 export const PASSWORD = 'accord-demo';
-const HASH = 'scrypt$32768$8$1$AWKIQbEpg95WivaIWyrQLg==$pVWgzTLN0semE7tOArgpJ4JzFsT4j+AMJXtkpIsxM4c=';
+export const PASSWORD_HASH = 'scrypt$32768$8$1$AWKIQbEpg95WivaIWyrQLg==$pVWgzTLN0semE7tOArgpJ4JzFsT4j+AMJXtkpIsxM4c=';
 
 export const RW = '11111111-1111-4111-8111-111111111111';
-export const RO = '22222222-2222-4222-8222-222222222222';
-export const WO = '33333333-3333-4333-8333-333333333333';
+export const SECOND = '22222222-2222-4222-8222-222222222222';
 export const OTHER = '44444444-4444-4444-8444-444444444444';
 
 export const TAXII = 'application/taxii+json;version=2.1';
 
-/** One API root "api1" with read-write, read-only and write-only collections for "alice", one for "bob" only. */
+const org = (id: string, ...usernames: string[]) => ({
+  id,
+  name: `Organisation ${id}`,
+  users: usernames.map((username) => ({ username, password_hash: PASSWORD_HASH, admin: username === 'root' })),
+});
+
+/**
+ * Partnership "api1": alpha (alice) publisher, gamma (carol) consumer, delta (dave)
+ * steward; collections RW ("rw") and SECOND ("second"). Partnership "api2": beta
+ * (bob) steward; collection OTHER. Mallory's organisation belongs to nothing;
+ * root is a server administrator in "ops".
+ */
 export function standardConfig(dataDir: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     log: { level: 'silent' },
     store: { data_dir: dataDir },
     taxii: { discovery: { title: 'Test server', default: 'api1' } },
-    api_roots: [
-      {
-        path: 'api1',
-        title: 'API root one',
-        max_content_length: 1_000_000,
-        collections: [
-          { id: RW, alias: 'rw', title: 'Read-write', readers: ['alice', 'carol'], writers: ['alice'] },
-          { id: RO, alias: 'ro', title: 'Read-only', readers: ['alice'] },
-          { id: WO, alias: 'wo', title: 'Write-only', writers: ['alice'] },
-        ],
-      },
-      {
-        path: 'api2',
-        title: 'API root two',
-        collections: [{ id: OTHER, title: 'Bob only', readers: ['bob'], writers: ['bob'] }],
-      },
-    ],
-    users: ['alice', 'bob', 'carol', 'mallory'].map((username) => ({ username, password_hash: HASH })),
+    seed: {
+      organisations: [org('alpha', 'alice'), org('beta', 'bob'), org('gamma', 'carol'), org('delta', 'dave'), org('mallory-org', 'mallory'), org('ops', 'root')],
+      partnerships: [
+        {
+          path: 'api1',
+          title: 'API root one',
+          kind: 'working_group',
+          max_content_length: 1_000_000,
+          members: [
+            { organisation: 'alpha', role: 'publisher' },
+            { organisation: 'gamma', role: 'consumer' },
+            { organisation: 'delta', role: 'steward' },
+          ],
+          collections: [
+            { id: RW, alias: 'rw', title: 'Read-write' },
+            { id: SECOND, alias: 'second', title: 'Second collection' },
+          ],
+        },
+        {
+          path: 'api2',
+          title: 'API root two',
+          kind: 'bilateral',
+          members: [{ organisation: 'beta', role: 'steward' }],
+          collections: [{ id: OTHER, title: 'Bob only' }],
+        },
+      ],
+    },
     ...overrides,
   };
 }

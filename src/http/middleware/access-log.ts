@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { principalLabel } from '../../auth/principal';
 import type { Logger } from '../../log/logger';
 
 /**
@@ -19,7 +20,7 @@ export function accessLog(log: Logger): RequestHandler {
         query: q < 0 ? undefined : req.originalUrl.slice(q + 1, q + 1 + 2048),
         status: res.statusCode,
         duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
-        user: principal?.key,
+        who: principal ? principalLabel(principal) : undefined,
         auth_scheme: principal?.scheme ?? authScheme(req.headers.authorization),
         user_agent: req.headers['user-agent'],
         accept: req.headers.accept,

@@ -1,19 +1,37 @@
 import type { RequestHandler } from 'express';
 import type { Passport } from 'passport';
-import { UnauthenticatedError } from '../../errors';
+import { claimedAccount, presentedCredentials } from '../../auth/credentials-in-request';
+import type { LoginThrottle } from '../../auth/login-throttle';
 import type { Principal } from '../../auth/principal';
-import { BASIC_STRATEGY } from '../../auth/basic-strategy';
+import { STRATEGIES } from '../../auth/strategies';
+import { TooManyRequestsError, UnauthenticatedError } from '../../errors';
 
 /**
  * Turns the request's credentials into a principal before any routing, so an
  * unauthenticated request gets 401 on every path and learns nothing about what
- * exists (checklist §1.4, §1.7).
+ * exists (checklist §1.4, §1.7). Failed logins are throttled per source address
+ * and per account; a throttled caller gets 429 before its credentials are checked.
  */
-export function authenticate(passport: InstanceType<typeof Passport>): RequestHandler {
+export function authenticate(passport: InstanceType<typeof Passport>, throttle: LoginThrottle, apiKeyHeader: string): RequestHandler {
   return (req, res, next) => {
-    passport.authenticate(BASIC_STRATEGY, { session: false }, (error: unknown, user: Principal | false) => {
+    const credentials = presentedCredentials(req, apiKeyHeader);
+    req.accord.credentials = credentials;
+    if (credentials.kind === 'none') return next(new UnauthenticatedError());
+    const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const account = claimedAccount(credentials);
+    const wait = throttle.retryAfter(source, account);
+    if (wait > 0) return next(new TooManyRequestsError(wait));
+    if (credentials.kind === 'malformed') {
+      throttle.recordFailure(source, undefined);
+      return next(new UnauthenticatedError());
+    }
+    passport.authenticate([...STRATEGIES], { session: false }, (error: unknown, user: Principal | false) => {
       if (error) return next(error);
-      if (!user) return next(new UnauthenticatedError());
+      if (!user) {
+        throttle.recordFailure(source, account);
+        return next(new UnauthenticatedError());
+      }
+      throttle.recordSuccess(account);
       req.accord.principal = user;
       next();
     })(req, res, next);

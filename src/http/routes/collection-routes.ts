@@ -3,20 +3,21 @@
 import type { Router } from 'express';
 import type { TaxiiContext } from '../../taxii/context';
 import { collectionResource, collectionsResource } from '../../taxii/resources';
-import { principalOf } from '../request-state';
+import { scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
+import type { Audited } from '../middleware/audit';
 import { negotiate, otherMethods, param } from './route-helpers';
 
-export function registerCollectionRoutes(router: Router, ctx: TaxiiContext): void {
+export function registerCollectionRoutes(router: Router, ctx: TaxiiContext, audited: Audited): void {
   router
     .route('/:apiRoot/collections')
-    .get(negotiate, (req, res) => sendTaxii(res, 200, collectionsResource(ctx, principalOf(req), param(req, 'apiRoot'))))
+    .get(audited('get_collections'), negotiate, async (req, res) => sendTaxii(res, 200, await collectionsResource(scopeOf(req, ctx), param(req, 'apiRoot'))))
     .all(otherMethods(['GET']));
 
   router
     .route('/:apiRoot/collections/:collectionId')
-    .get(negotiate, (req, res) =>
-      sendTaxii(res, 200, collectionResource(ctx, principalOf(req), param(req, 'apiRoot'), param(req, 'collectionId'))),
+    .get(audited('get_collection'), negotiate, async (req, res) =>
+      sendTaxii(res, 200, await collectionResource(scopeOf(req, ctx), param(req, 'apiRoot'), param(req, 'collectionId'))),
     )
     .all(otherMethods(['GET']));
 }

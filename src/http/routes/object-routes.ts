@@ -11,49 +11,52 @@ import { postedBodyKind } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { requireWrite, resolveCollection } from '../../taxii/resolve';
 import { readBody } from '../middleware/read-body';
-import { principalOf, queryOf } from '../request-state';
+import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
+import { noteAudit, type Audited } from '../middleware/audit';
 import { negotiate, otherMethods, param, sendListing } from './route-helpers';
 
 const COLLECTION = '/:apiRoot/collections/:collectionId';
 
-export function registerObjectRoutes(router: Router, ctx: TaxiiContext): void {
+export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited: Audited): void {
   router
     .route(`${COLLECTION}/manifest`)
-    .get(negotiate, async (req, res) => sendListing(res, await getManifest(ctx, readRequest(req))))
+    .get(audited('get_manifest'), negotiate, async (req, res) => sendListing(req, res, await getManifest(ctx, readRequest(req, ctx))))
     .all(otherMethods(['GET']));
 
   router
     .route(`${COLLECTION}/objects`)
-    .get(negotiate, async (req, res) => sendListing(res, await getObjects(ctx, readRequest(req))))
-    .post(negotiate, async (req, res) => {
-      const principal = principalOf(req);
-      const target = resolveCollection(ctx, principal, param(req, 'apiRoot'), param(req, 'collectionId'));
+    .get(audited('get_objects'), negotiate, async (req, res) => sendListing(req, res, await getObjects(ctx, readRequest(req, ctx))))
+    .post(audited('add_objects'), negotiate, async (req, res) => {
+      const scope = scopeOf(req, ctx);
+      const target = await resolveCollection(scope, param(req, 'apiRoot'), param(req, 'collectionId'));
       requireWrite(target);
       postedBodyKind(req.headers['content-type']);
       const body = await readBody(req, target.root.maxContentLength);
-      sendTaxii(res, 202, await addObjects(ctx, { principal, target, body, receivedAt: req.accord.receivedAt }));
+      const status = await addObjects(ctx, { scope, target, body, receivedAt: req.accord.receivedAt });
+      noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
+      sendTaxii(res, 202, status);
     })
     .all(otherMethods(['GET', 'POST']));
 
   router
     .route(`${COLLECTION}/objects/:objectId`)
-    .get(negotiate, async (req, res) => sendListing(res, await getObject(ctx, { ...readRequest(req), objectId: param(req, 'objectId') })))
-    .delete(negotiate, async (req, res) => {
-      await deleteObject(ctx, { ...readRequest(req), objectId: param(req, 'objectId') });
+    .get(audited('get_object'), negotiate, async (req, res) => sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
+    .delete(audited('delete_object'), negotiate, async (req, res) => {
+      await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
       sendTaxii(res, 200, null);
     })
     .all(otherMethods(['GET', 'DELETE']));
 
   router
     .route(`${COLLECTION}/objects/:objectId/versions`)
-    .get(negotiate, async (req, res) => sendListing(res, await getVersions(ctx, { ...readRequest(req), objectId: param(req, 'objectId') })))
+    .get(audited('get_versions'), negotiate, async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
     .all(otherMethods(['GET']));
 }
 
-function readRequest(req: Request): ReadRequest {
+function readRequest(req: Request, ctx: TaxiiContext): ReadRequest {
   return {
-    principal: principalOf(req),
+    scope: scopeOf(req, ctx),
     rootPath: param(req, 'apiRoot'),
     collection: param(req, 'collectionId'),
     params: queryOf(req),

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { noteAudit } from '../middleware/audit';
 import { MethodNotAllowedError } from '../../errors';
 import type { Listing } from '../../taxii/read-objects';
 import { requireTaxii21Accept } from '../../taxii/media-types';
@@ -23,7 +24,8 @@ export function otherMethods(allowed: string[]): RequestHandler {
   };
 }
 
-export function sendListing(res: Response, listing: Listing): void {
+export function sendListing(req: Request, res: Response, listing: Listing): void {
+  noteAudit(req, { objectCount: listing.count });
   if (listing.dateAddedFirst !== undefined && listing.dateAddedLast !== undefined) {
     res.setHeader('X-TAXII-Date-Added-First', listing.dateAddedFirst);
     res.setHeader('X-TAXII-Date-Added-Last', listing.dateAddedLast);

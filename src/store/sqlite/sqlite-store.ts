@@ -166,8 +166,8 @@ export class SqliteStore implements Store {
     return this.guard(() => this.entities.delete(kind, id));
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    this.guard(() => this.entities.appendAudit(entry));
+  async appendAudit(entries: AuditEntry[]): Promise<void> {
+    this.guard(() => this.db.transaction(() => entries.forEach((entry) => this.entities.appendAudit(entry)))());
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {

@@ -1,0 +1,48 @@
+/** Reading admin API request bodies: JSON objects whose fields are checked one by one (422 naming the field). */
+
+import type { Request } from 'express';
+import { UnprocessableContentError } from '../errors';
+import { readBody } from './middleware/read-body';
+
+const ADMIN_BODY_LIMIT = 64 * 1024;
+
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const bytes = await readBody(req, ADMIN_BODY_LIMIT);
+  if (bytes.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new UnprocessableContentError(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UnprocessableContentError('The body must be a JSON object.');
+  return parsed as Record<string, unknown>;
+}
+
+export function text(body: Record<string, unknown>, field: string): string;
+export function text(body: Record<string, unknown>, field: string, optional: 'optional'): string | undefined;
+export function text(body: Record<string, unknown>, field: string, optional?: 'optional'): string | undefined {
+  const value = body[field];
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UnprocessableContentError(`${field}: a non-empty string is required`);
+  return value;
+}
+
+export function flag(body: Record<string, unknown>, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new UnprocessableContentError(`${field}: must be true or false`);
+  return value;
+}
+
+export function integer(body: Record<string, unknown>, field: string): number | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new UnprocessableContentError(`${field}: a positive integer`);
+  return value;
+}
+
+/** A field that may be set to null to remove it (PATCH). */
+export function nullableText(body: Record<string, unknown>, field: string): string | null | undefined {
+  return body[field] === null ? null : text(body, field, 'optional');
+}

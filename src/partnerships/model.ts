@@ -1,0 +1,107 @@
+/**
+ * The partnership model. An organisation (a vendor, a police unit) has users and
+ * API keys; a partnership (a sharing agreement) has member organisations, each
+ * with a role, and owns collections. A partnership is served as one TAXII API
+ * root, its `path` being the root's URL segment.
+ */
+
+import type { Profile } from '../stix/issues';
+
+export const ROLES = ['consumer', 'publisher', 'steward'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PARTNERSHIP_KINDS = ['bilateral', 'working_group', 'regional_operation'] as const;
+export type PartnershipKind = (typeof PARTNERSHIP_KINDS)[number];
+
+/** TLP 2.0 levels from least to most restrictive; TLP 1.0 markings map onto them. */
+export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
+export type TlpLevel = (typeof TLP_LEVELS)[number];
+
+export interface Organisation {
+  id: string;
+  name: string;
+  description?: string;
+  created: string;
+}
+
+export interface User {
+  username: string;
+  organisationId: string;
+  passwordHash: string;
+  /** Server administrators manage organisations, users, keys and every partnership. */
+  admin: boolean;
+  created: string;
+}
+
+export interface ApiKey {
+  id: string;
+  organisationId: string;
+  label?: string;
+  /** `sha256:<hex>` of the secret part; the secret itself is shown once and never stored. */
+  secretHash: string;
+  created: string;
+  expiresAt?: string;
+  revokedAt?: string;
+}
+
+export interface Certificate {
+  /** SHA-256 fingerprint of the DER certificate, upper-case hex without separators. */
+  fingerprint: string;
+  organisationId: string;
+  subject?: string;
+  created: string;
+}
+
+export interface Partnership {
+  /** The API root path segment; also the partnership's id. */
+  path: string;
+  title: string;
+  kind: PartnershipKind;
+  description?: string;
+  /** ISO dates (YYYY-MM-DD). After `endDate` the partnership is read-only, as when closed. */
+  startDate?: string;
+  endDate?: string;
+  status: 'active' | 'closed';
+  maxContentLength: number;
+  created: string;
+}
+
+export interface Membership {
+  partnership: string;
+  organisationId: string;
+  role: Role;
+  created: string;
+}
+
+export interface Collection {
+  id: string;
+  partnership: string;
+  title: string;
+  description?: string;
+  alias?: string;
+  /** The most restrictive TLP the collection accepts; absent means any. */
+  markingCeiling?: TlpLevel;
+  validationProfile?: Profile;
+  created: string;
+}
+
+export interface Rights {
+  canRead: boolean;
+  canWrite: boolean;
+  canManage: boolean;
+}
+
+/** What a role allows; a closed or ended partnership is read-only for everyone. */
+export function rightsOf(role: Role | undefined, writable: boolean): Rights {
+  if (role === undefined) return { canRead: false, canWrite: false, canManage: false };
+  return {
+    canRead: true,
+    canWrite: writable && role !== 'consumer',
+    canManage: role === 'steward',
+  };
+}
+
+/** A partnership accepts writes while active and before its end date. */
+export function isWritable(partnership: Partnership, today: string): boolean {
+  return partnership.status === 'active' && (partnership.endDate === undefined || today <= partnership.endDate);
+}

@@ -1,0 +1,120 @@
+/**
+ * What one caller may see and do: the only code deciding visibility (checklist
+ * §1.5). Built per request from the caller's organisation memberships, read from
+ * the store each time, so removing a member or closing a partnership takes effect
+ * on the next request. Anything outside the caller's partnerships is reported as
+ * absent, so the TAXII layer answers it exactly like something that does not exist.
+ */
+
+import type { Principal } from '../auth/principal';
+import type { Profile } from '../stix/issues';
+import { STIX_MEDIA_TYPE } from '../taxii/media-types';
+import type { Directory } from './directory';
+import { isWritable, rightsOf, type Collection, type Partnership, type Rights, type Role, type TlpLevel } from './model';
+
+export interface ApiRootInfo {
+  path: string;
+  title: string;
+  description?: string;
+  maxContentLength: number;
+  /** The caller's role in the partnership behind this root. */
+  role: Role;
+}
+
+export interface CollectionInfo {
+  id: string;
+  apiRoot: string;
+  title: string;
+  description?: string;
+  alias?: string;
+  /** STIX media types the collection stores (TAXII 2.1 §5.2). */
+  mediaTypes: string[];
+  /** Spec versions taken from `mediaTypes`; an object of another spec version is refused. */
+  specVersions: string[];
+  profile: Profile;
+  markingCeiling?: TlpLevel;
+}
+
+export interface CollectionView {
+  root: ApiRootInfo;
+  collection: CollectionInfo;
+  rights: Rights;
+}
+
+export class Scope {
+  private memberships?: Promise<Map<string, Role>>;
+
+  constructor(
+    private readonly directory: Directory,
+    readonly principal: Principal,
+    private readonly today: string,
+    private readonly defaultProfile: Profile,
+  ) {}
+
+  /** API roots of the partnerships the caller's organisation belongs to, by path. */
+  async apiRoots(): Promise<ApiRootInfo[]> {
+    const roles = await this.roles();
+    const roots: ApiRootInfo[] = [];
+    for (const [path, role] of [...roles].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const partnership = await this.directory.getPartnership(path);
+      if (partnership) roots.push(rootInfo(partnership, role));
+    }
+    return roots;
+  }
+
+  async apiRoot(path: string): Promise<ApiRootInfo | undefined> {
+    const role = (await this.roles()).get(path);
+    if (role === undefined) return undefined;
+    const partnership = await this.directory.getPartnership(path);
+    return partnership ? rootInfo(partnership, role) : undefined;
+  }
+
+  /** Every collection of a visible root, sorted by id (TAXII 2.1 §3.3: a stable order). */
+  async collections(path: string): Promise<CollectionView[]> {
+    const partnership = await this.directory.getPartnership(path);
+    const role = (await this.roles()).get(path);
+    if (!partnership || role === undefined) return [];
+    const root = rootInfo(partnership, role);
+    const rights = rightsOf(role, isWritable(partnership, this.today));
+    return (await this.directory.listCollections(path)).map((c) => ({ root, collection: this.collectionInfo(c), rights }));
+  }
+
+  /** A collection by id, else by alias, within a visible root. */
+  async collection(path: string, idOrAlias: string): Promise<CollectionView | undefined> {
+    const views = await this.collections(path);
+    return views.find((v) => v.collection.id === idOrAlias) ?? views.find((v) => v.collection.alias === idOrAlias);
+  }
+
+  /** Status resources are private to the submitting organisation. */
+  ownerKey(): string {
+    return `org:${this.principal.organisationId}`;
+  }
+
+  private roles(): Promise<Map<string, Role>> {
+    this.memberships ??= this.directory
+      .membershipsOf(this.principal.organisationId)
+      .then((list) => new Map(list.map((m) => [m.partnership, m.role])));
+    return this.memberships;
+  }
+
+  private collectionInfo(c: Collection): CollectionInfo {
+    const info: CollectionInfo = {
+      id: c.id,
+      apiRoot: c.partnership,
+      title: c.title,
+      mediaTypes: [STIX_MEDIA_TYPE],
+      specVersions: ['2.1'],
+      profile: c.validationProfile ?? this.defaultProfile,
+    };
+    if (c.description !== undefined) info.description = c.description;
+    if (c.alias !== undefined) info.alias = c.alias;
+    if (c.markingCeiling !== undefined) info.markingCeiling = c.markingCeiling;
+    return info;
+  }
+}
+
+function rootInfo(p: Partnership, role: Role): ApiRootInfo {
+  const info: ApiRootInfo = { path: p.path, title: p.title, maxContentLength: p.maxContentLength, role };
+  if (p.description !== undefined) info.description = p.description;
+  return info;
+}

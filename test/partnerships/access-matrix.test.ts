@@ -1,0 +1,218 @@
+/**
+ * The access matrix, generated: every organisation × role × partnership ×
+ * collection × TAXII operation × authentication method, over a real HTTPS
+ * listener with client certificates. Each answer's status is asserted exactly,
+ * and no body ever holds an id, a collection or a path of a partnership the
+ * caller is not part of. 404s for what a caller may not see read exactly like
+ * 404s for what does not exist.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newKeyToken } from '../../src/auth/api-key-token';
+import { buildConfig } from '../../src/config/load';
+import { startServer, type RunningServer } from '../../src/server';
+import { HttpsClient, type HttpsResult } from '../support/https-client';
+import { PASSWORD_HASH, PASSWORD, TAXII } from '../support/harness';
+import { makePki, type Pki } from '../support/pki';
+import { indicator } from '../support/stix';
+
+type Role = 'publisher' | 'consumer' | 'steward';
+const ORGS = ['pub', 'con', 'stw', 'other', 'none'] as const;
+type Org = (typeof ORGS)[number];
+
+const PARTNERSHIPS = {
+  'bilateral-alpha': { status: 'active', roles: { pub: 'publisher', con: 'consumer', stw: 'steward' } },
+  'working-beta': { status: 'active', roles: { other: 'publisher', pub: 'consumer' } },
+  'closed-gamma': { status: 'closed', roles: { pub: 'publisher', stw: 'steward' } },
+} as const satisfies Record<string, { status: string; roles: Partial<Record<Org, Role>> }>;
+type Path = keyof typeof PARTNERSHIPS;
+
+const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: Org }> = [
+  { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub' },
+  { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'stw' },
+  { id: randomUUID(), path: 'working-beta', marker: `indicator--${randomUUID()}`, statusOwner: 'other' },
+  { id: randomUUID(), path: 'closed-gamma', marker: `indicator--${randomUUID()}`, statusOwner: 'pub' },
+];
+const statusIds = new Map(COLLECTIONS.map((c) => [c.id, randomUUID()]));
+
+const OPERATIONS = ['api_root', 'collections', 'collection', 'get_objects', 'add_objects', 'get_object', 'delete_object', 'versions', 'manifest', 'status'] as const;
+type Operation = (typeof OPERATIONS)[number];
+const METHODS = ['basic', 'bearer', 'token', 'header', 'basic-key', 'certificate'] as const;
+type Method = (typeof METHODS)[number];
+
+const keys = Object.fromEntries(ORGS.map((org) => [org, newKeyToken()])) as Record<Org, ReturnType<typeof newKeyToken>>;
+
+function roleOf(org: Org, path: Path): Role | undefined {
+  return (PARTNERSHIPS[path].roles as Partial<Record<Org, Role>>)[org];
+}
+
+function expectedStatus(org: Org, c: (typeof COLLECTIONS)[number], op: Operation): number {
+  const role = roleOf(org, c.path);
+  if (role === undefined) return 404;
+  const writable = PARTNERSHIPS[c.path].status === 'active' && role !== 'consumer';
+  if (op === 'add_objects') return writable ? 202 : 403;
+  if (op === 'delete_object') return writable ? 200 : 403;
+  if (op === 'status') return c.statusOwner === org ? 200 : 404;
+  return 200;
+}
+
+let dir: string;
+let pki: Pki;
+let running: RunningServer;
+const clients = new Map<string, HttpsClient>();
+
+function client(org: Org, method: Method): HttpsClient {
+  const key = `${org}/${method}`;
+  let c = clients.get(key);
+  if (!c) {
+    c = new HttpsClient(running.url, pki.ca, method === 'certificate' ? pki.clients[org] : undefined);
+    clients.set(key, c);
+  }
+  return c;
+}
+
+function credentials(org: Org, method: Method): Record<string, string> {
+  const token = keys[org].token;
+  switch (method) {
+    case 'basic':
+      return { Authorization: `Basic ${Buffer.from(`${org}-user:${PASSWORD}`).toString('base64')}` };
+    case 'bearer':
+      return { Authorization: `Bearer ${token}` };
+    case 'token':
+      return { Authorization: `Token ${token}` };
+    case 'header':
+      return { 'X-API-Key': token };
+    case 'basic-key':
+      return { Authorization: `Basic ${Buffer.from(`${keys[org].keyId}:${token}`).toString('base64')}` };
+    case 'certificate':
+      return {};
+  }
+}
+
+async function call(org: Org, method: Method, c: (typeof COLLECTIONS)[number], op: Operation): Promise<HttpsResult> {
+  const headers = { Accept: TAXII, ...credentials(org, method) };
+  const base = `/${c.path}/collections/${c.id}`;
+  const http = client(org, method);
+  switch (op) {
+    case 'api_root':
+      return http.send('GET', `/${c.path}/`, headers);
+    case 'collections':
+      return http.send('GET', `/${c.path}/collections/`, headers);
+    case 'collection':
+      return http.send('GET', `${base}/`, headers);
+    case 'get_objects':
+      return http.send('GET', `${base}/objects/`, headers);
+    case 'add_objects':
+      return http.send('POST', `${base}/objects/`, { ...headers, 'Content-Type': TAXII }, JSON.stringify({ objects: [indicator()] }));
+    case 'get_object':
+      return http.send('GET', `${base}/objects/${c.marker}/`, headers);
+    case 'delete_object': {
+      const victim = indicator();
+      await running.runtime.store.addRecords(c.id, [
+        { id: victim.id as string, type: 'indicator', version: victim.modified as string, versionKey: '20260101000000', specVersion: '2.1', body: JSON.stringify(victim) },
+      ]);
+      return http.send('DELETE', `${base}/objects/${victim.id}/`, headers);
+    }
+    case 'versions':
+      return http.send('GET', `${base}/objects/${c.marker}/versions/`, headers);
+    case 'manifest':
+      return http.send('GET', `${base}/manifest/`, headers);
+    case 'status':
+      return http.send('GET', `/${c.path}/status/${statusIds.get(c.id)}/`, headers);
+  }
+}
+
+/** Everything that names a partnership `org` is not part of. */
+function foreignNames(org: Org): string[] {
+  return COLLECTIONS.filter((c) => roleOf(org, c.path) === undefined).flatMap((c) => [c.id, c.marker, c.path, statusIds.get(c.id)!]);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'accord-matrix-'));
+  pki = makePki(dir, [...ORGS]);
+  const config = buildConfig(
+    {
+      log: { level: 'silent' },
+      server: { port: 0, tls: { cert_file: pki.serverCertFile, key_file: pki.serverKeyFile, client_ca_file: pki.caFile } },
+      store: { data_dir: join(dir, 'data') },
+      auth: { failed_logins: { per_source: 100000, per_account: 100000 } },
+      seed: {
+        organisations: ORGS.map((org) => ({
+          id: org,
+          name: `Organisation ${org}`,
+          users: [{ username: `${org}-user`, password_hash: PASSWORD_HASH }],
+          api_keys: [{ id: keys[org].keyId, secret_hash: keys[org].secretHash }],
+          certificates: [{ fingerprint: pki.clients[org]!.fingerprint }],
+        })),
+        partnerships: Object.entries(PARTNERSHIPS).map(([path, p]) => ({
+          path,
+          title: `Partnership ${path}`,
+          kind: 'working_group',
+          status: p.status,
+          members: Object.entries(p.roles).map(([organisation, role]) => ({ organisation, role })),
+          collections: COLLECTIONS.filter((c) => c.path === path).map((c) => ({ id: c.id, title: `Collection of ${path}` })),
+        })),
+      },
+    },
+    'matrix',
+  );
+  running = await startServer(config);
+  const store = running.runtime.store;
+  for (const c of COLLECTIONS) {
+    const marker = indicator({ id: c.marker });
+    await store.addRecords(c.id, [{ id: c.marker, type: 'indicator', version: marker.modified as string, versionKey: '20260101000000', specVersion: '2.1', body: JSON.stringify(marker) }]);
+    await store.putStatus({
+      id: statusIds.get(c.id)!,
+      apiRoot: c.path,
+      collectionId: c.id,
+      owner: `org:${c.statusOwner}`,
+      status: 'complete',
+      requestTimestamp: '2026-01-01T00:00:00.000000Z',
+      totalCount: 1,
+      successCount: 1,
+      failureCount: 0,
+      pendingCount: 0,
+      successes: [{ id: c.marker, version: '2026-01-01T00:00:00.000Z' }],
+      failures: [],
+      pendings: [],
+      expiresAt: Number.MAX_SAFE_INTEGER,
+    });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients.values()) c.close();
+  await running?.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(METHODS)('authenticated by %s', (method) => {
+  test.each(ORGS)('when organisation %s asks for discovery, then it sees exactly its partnerships', async (org) => {
+    const res = await client(org, method).send('GET', '/taxii2/', { Accept: TAXII, ...credentials(org, method) });
+    expect(res.status).toBe(200);
+    const roots = (JSON.parse(res.text).api_roots ?? []).map((url: string) => url.replace(/^https:\/\/[^/]+\/|\/$/g, ''));
+    expect(roots.sort()).toEqual((Object.keys(PARTNERSHIPS) as Path[]).filter((p) => roleOf(org, p)).sort());
+    for (const name of foreignNames(org)) expect(res.text).not.toContain(name);
+  });
+
+  const cases = ORGS.flatMap((org) => COLLECTIONS.map((c, i) => [org, i, c.path] as const));
+  test.each(cases)('when %s uses collection %i of %s, then every operation gets its exact status and nothing foreign', async (org, i) => {
+    const c = COLLECTIONS[i]!;
+    for (const op of OPERATIONS) {
+      const res = await call(org, method, c, op);
+      const expected = expectedStatus(org, c, op);
+      if (res.status !== expected) throw new Error(`${org} ${method} ${op} on ${c.path}: expected ${expected}, got ${res.status} ${res.text}`);
+      for (const name of foreignNames(org)) {
+        if (res.text.includes(name)) throw new Error(`${org} ${op} on ${c.path} leaked ${name}`);
+      }
+      if (expected === 404 && roleOf(org, c.path) === undefined) {
+        // Indistinguishable from a partnership, collection or status that does not exist.
+        const missing = await call(org, method, { ...c, path: 'no-such-root' as Path, id: randomUUID() }, op);
+        expect([res.status, JSON.parse(res.text).description]).toEqual([missing.status, JSON.parse(missing.text).description]);
+      }
+    }
+  });
+});
