@@ -21,7 +21,9 @@ import { Administration } from './partnerships/administration';
 import { Directory } from './partnerships/directory';
 import { Scope } from './partnerships/scope';
 import { seedIfEmpty } from './partnerships/seed';
+import { formatVerdictMessage } from './stix/messages';
 import { formatMicros } from './stix/timestamp';
+import { createValidator } from './stix/validator';
 import { nowMicros, type MicroClock } from './store/clock';
 import type { Store } from './store/contract';
 import { openStore } from './store/index';
@@ -63,7 +65,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     scopeFor: (principal: Principal) => new Scope(directory, principal, today(), config.validation.profile),
     store,
     cursors: new CursorCodec(secret),
-    judge: createJudge(),
+    judge: createJudge(config.validation.advice),
     sizes: { defaultPageSize: config.taxii.default_page_size, maxPageSize: config.taxii.max_page_size },
     clock,
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
@@ -101,8 +103,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
 }
 
-function createJudge(): ObjectJudge {
-  return { judge: (objects) => objects.map(() => ({ accepted: true })) };
+/** The STIX validator, compiled once at start-up, as the TAXII layer's judge of posted objects. */
+function createJudge(advice: boolean): ObjectJudge {
+  const validator = createValidator();
+  return {
+    judge: (objects, profile) =>
+      validator.validateObjects(objects, { profile, advice }).map((verdict) => {
+        const message = formatVerdictMessage(verdict);
+        return message === undefined ? { accepted: verdict.accepted } : { accepted: verdict.accepted, message };
+      }),
+  };
 }
 
 export interface RunningServer {

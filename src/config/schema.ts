@@ -218,7 +218,10 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { profile: { enum: ['standard', 'strict'], default: 'standard', description: 'STIX validation profile.' } },
+      properties: {
+        profile: { enum: ['standard', 'strict'], default: 'standard', description: 'STIX validation profile.' },
+        advice: { type: 'boolean', default: false, description: 'Add advisories (info) to status messages.' },
+      },
     },
     seed: {
       type: 'object',

@@ -74,7 +74,7 @@ export interface Config {
     max_content_length: number;
     status_retention_hours: number;
   };
-  validation: { profile: Profile };
+  validation: { profile: Profile; advice: boolean };
   /** Loaded into the store at first start only (when it holds no organisation yet). */
   seed: { organisations: SeedOrganisation[]; partnerships: SeedPartnership[] };
 }

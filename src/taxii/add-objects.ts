@@ -32,11 +32,11 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
 
   const entries: Entry[] = objects.map((obj, index) => {
     const where = { id: usableId(obj) ?? `/objects/${index}`, version: versionOf(obj) };
+    const judgement = judgements[index]!;
+    if (!judgement.accepted) return { kind: 'failure', detail: { ...where, message: judgement.message ?? 'invalid STIX object' } };
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       return { kind: 'failure', detail: { ...where, message: 'must be a JSON object' } };
     }
-    const judgement = judgements[index]!;
-    if (!judgement.accepted) return { kind: 'failure', detail: { ...where, message: judgement.message ?? 'invalid STIX object' } };
     const identity = identify(obj as Record<string, unknown>);
     if (!identity.ok) return { kind: 'failure', detail: { ...where, message: identity.reason } };
     const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);

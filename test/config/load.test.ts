@@ -27,20 +27,22 @@ function withChange(change: (doc: any) => void): Record<string, unknown> {
 test('when the demo configuration is loaded, then it is valid and has defaults filled in', () => {
   const config = loadConfig(DEMO_CONFIG_PATH, {});
   expect(config.server.port).toBe(8000);
-  expect(config.api_roots[0]!.collections.length).toBe(2);
-  expect(config.users.map((u) => u.username)).toEqual(['demo', 'analyst']);
-  expect(Object.isFrozen(config.api_roots[0])).toBe(true);
+  expect(config.seed.partnerships.map((p) => p.path)).toEqual(['northwind-interpol', 'asean-c2']);
+  expect(config.seed.organisations.map((o) => o.id)).toEqual(['interpol-cyber', 'northwind', 'kestrel', 'accord-ops']);
+  expect(Object.isFrozen(config.seed.partnerships[0])).toBe(true);
 });
 
 test('when a minimal configuration is given, then every default applies', () => {
-  const config = buildConfig({ api_roots: [{ path: 'root', title: 'Root' }] }, 'min.yaml');
+  const config = buildConfig({}, 'min.yaml');
   expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trust_proxy: false, shutdown_timeout_seconds: 10 });
   expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL' } });
   expect(config.taxii.default_page_size).toBe(100);
   expect(config.taxii.max_page_size).toBe(1000);
   expect(config.taxii.status_retention_hours).toBe(168);
-  expect(config.api_roots[0]!.max_content_length).toBe(104857600);
+  expect(config.taxii.max_content_length).toBe(104857600);
   expect(config.validation.profile).toBe('standard');
+  expect(config.auth).toEqual({ api_key_header: 'X-API-Key', failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
+  expect(config.seed).toEqual({ organisations: [], partnerships: [] });
 });
 
 test('when PORT, HOST, ACCORD_DATA_DIR and ACCORD_LOG_LEVEL are set, then they override the file', () => {
@@ -57,19 +59,25 @@ test.each<[string, (doc: any) => void, string]>([
   ['a port out of range', (d) => (d.server = { port: 70000 }), 'server.port: must be <= 65535'],
   ['a wrong type', (d) => (d.taxii.max_page_size = 'many'), 'taxii.max_page_size: must be integer'],
   ['a bad enum', (d) => (d.validation = { profile: 'loose' }), 'validation.profile: must be one of standard, strict'],
-  ['a missing required key', (d) => delete d.api_roots[0].title, 'api_roots[0].title: is required'],
-  ['no API roots', (d) => (d.api_roots = []), 'api_roots: must NOT have fewer than 1 items'],
+  ['a missing required key', (d) => delete d.seed.partnerships[0].title, 'seed.partnerships[0].title: is required'],
   ['a retention under 24 h', (d) => (d.taxii.status_retention_hours = 1), 'taxii.status_retention_hours: must be >= 24'],
-  ['a bad API root path', (d) => (d.api_roots[0].path = 'a/b'), 'api_roots[0].path: must be one URL segment'],
-  ['a reserved API root path', (d) => (d.api_roots[0].path = 'taxii2'), 'api_roots[0].path: must be one URL segment'],
-  ['a duplicate API root', (d) => (d.api_roots[1].path = 'api1'), 'api_roots[1].path: duplicate API root api1'],
-  ['a collection id that is not a UUIDv4', (d) => (d.api_roots[0].collections[0].id = 'abc'), 'api_roots[0].collections[0].id: must be a lower-case UUIDv4'],
-  ['a duplicate collection id', (d) => (d.api_roots[1].collections[0].id = d.api_roots[0].collections[0].id), 'api_roots[1].collections[0].id: duplicate collection id'],
-  ['a duplicate alias', (d) => (d.api_roots[0].collections[1].alias = 'rw'), 'api_roots[0].collections[1].alias: must be unique'],
-  ['an unknown reader', (d) => d.api_roots[0].collections[0].readers.push('zed'), 'api_roots[0].collections[0].readers[2]: unknown user "zed"'],
-  ['a plain-text password', (d) => (d.users[0].password_hash = 'hunter2'), 'users[0].password_hash: not an scrypt hash'],
-  ['a duplicate user', (d) => (d.users[1].username = 'alice'), 'users[1].username: duplicate username alice'],
-  ['a default root that does not exist', (d) => (d.taxii.discovery.default = 'nope'), 'taxii.discovery.default: "nope" is not the path of an API root'],
+  ['a bad partnership path', (d) => (d.seed.partnerships[0].path = 'a/b'), 'seed.partnerships[0].path: must be one URL segment'],
+  ['a reserved partnership path', (d) => (d.seed.partnerships[0].path = 'taxii2'), 'seed.partnerships[0].path: must be one URL segment'],
+  ['a duplicate partnership', (d) => (d.seed.partnerships[1].path = 'api1'), 'seed.partnerships[1].path: duplicate partnership api1'],
+  ['a bad partnership kind', (d) => (d.seed.partnerships[0].kind = 'club'), 'seed.partnerships[0].kind: must be one of bilateral, working_group, regional_operation'],
+  ['a bad role', (d) => (d.seed.partnerships[0].members[0].role = 'owner'), 'seed.partnerships[0].members[0].role: must be one of consumer, publisher, steward'],
+  ['an unknown member', (d) => d.seed.partnerships[0].members.push({ organisation: 'zed', role: 'consumer' }), 'seed.partnerships[0].members[3].organisation: unknown organisation "zed"'],
+  ['a collection id that is not a UUIDv4', (d) => (d.seed.partnerships[0].collections[0].id = 'abc'), 'seed.partnerships[0].collections[0].id: must be a lower-case UUIDv4'],
+  ['a duplicate collection id', (d) => (d.seed.partnerships[1].collections[0].id = d.seed.partnerships[0].collections[0].id), 'seed.partnerships[1].collections[0].id: duplicate collection id'],
+  ['a duplicate alias', (d) => (d.seed.partnerships[0].collections[1].alias = 'rw'), 'seed.partnerships[0].collections[1].alias: must be unique'],
+  ['a bad marking ceiling', (d) => (d.seed.partnerships[0].collections[0].marking_ceiling = 'purple'), 'seed.partnerships[0].collections[0].marking_ceiling: must be one of clear, green, amber, amber+strict, red'],
+  ['a bad organisation id', (d) => (d.seed.organisations[0].id = 'Alpha Org'), 'seed.organisations[0].id: 2-63 lower-case letters'],
+  ['a duplicate organisation', (d) => (d.seed.organisations[1].id = 'alpha'), 'seed.organisations[1].id: duplicate organisation alpha'],
+  ['a plain-text password', (d) => (d.seed.organisations[0].users[0].password_hash = 'hunter2'), 'seed.organisations[0].users[0].password_hash: not an scrypt hash'],
+  ['a duplicate user', (d) => (d.seed.organisations[1].users[0].username = 'alice'), 'seed.organisations[1].users[0].username: duplicate username alice'],
+  ['a bad API key hash', (d) => (d.seed.organisations[0].api_keys = [{ id: '0123456789abcdef01234567', secret_hash: 'md5:abc' }]), 'seed.organisations[0].api_keys[0].secret_hash: sha256:'],
+  ['a bad API key id', (d) => (d.seed.organisations[0].api_keys = [{ id: 'k1', secret_hash: `sha256:${'a'.repeat(64)}` }]), 'seed.organisations[0].api_keys[0].id: 24 lower-case hex digits'],
+  ['a TLS section without a key', (d) => (d.server = { tls: { cert_file: 'c.pem' } }), 'server.tls.key_file: is required'],
   ['a default page over the maximum', (d) => (d.taxii.default_page_size = 5000), 'taxii.default_page_size: must not exceed taxii.max_page_size'],
 ])('when the configuration has %s, then start-up stops naming the key', (_name, change, expected) => {
   const found = problems(withChange(change));
@@ -87,7 +95,7 @@ test('when the file is not YAML or not a mapping, then the error names the file'
   const dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
   try {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'api_roots: [\n');
+    writeFileSync(bad, 'seed: [\n');
     expect(() => loadConfig(bad, {})).toThrow(/bad\.yaml: cannot be read as YAML/);
     writeFileSync(bad, '- a list\n');
     expect(() => loadConfig(bad, {})).toThrow(/the configuration must be a YAML mapping/);

@@ -17,8 +17,8 @@ describeWithCorpus('ICS ATT&CK releases loaded in order', () => {
 
   beforeAll(async () => {
     server = await startTestServer((dir) => {
-      const config = standardConfig(dir) as { api_roots: Array<Record<string, unknown>> };
-      config.api_roots[0]!.max_content_length = 50_000_000;
+      const config = standardConfig(dir) as { seed: { partnerships: Array<Record<string, unknown>> } };
+      config.seed.partnerships[0]!.max_content_length = 50_000_000;
       return config;
     });
     for (const release of RELEASES) {

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { projectRoot } from '../../src/config/paths';
 import { ERROR_CODES } from '../../src/http/errors';
 import { HEALTH_PATH } from '../../src/http/app';
-import { body, RW, startTestServer, type TestServer } from '../support/harness';
+import { body, PASSWORD, RW, startTestServer, type TestServer } from '../support/harness';
 import { envelope, indicator } from '../support/stix';
 
 const doc = parse(readFileSync(join(projectRoot(), 'openapi.yaml'), 'utf8'));
@@ -32,7 +32,7 @@ function appRoutes(): Map<string, string[]> {
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        const path = layer.route.path === '/' ? '/' : `${layer.route.path.replace(/:(\w+)/g, '{$1}')}${layer.route.path.startsWith('/_') ? '' : '/'}`;
+        const path = layer.route.path === '/' ? '/' : `${layer.route.path.replace(/:(\w+)/g, '{$1}')}${/^\/(_|admin)/.test(layer.route.path) ? '' : '/'}`;
         const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all');
         routes.set(path, [...(routes.get(path) ?? []), ...methods].sort());
       }
@@ -85,5 +85,17 @@ describe('responses match the documented schemas', () => {
     check('Status', body(await server.get(`/api1/status/${status.id}/`)));
     check('Error', body(await server.get('/api1/collections/nope/')));
     check('Error', body(await server.get(`/api1/collections/${RW}/objects/?limit=0`)));
+  });
+
+  test('when the admin API is used, then each body validates', async () => {
+    const root = (path: string) => server.raw().get(path).auth('root', PASSWORD);
+    for (const o of (await root('/admin/organisations')).body.organisations) check('AdminOrganisation', o);
+    for (const u of (await root('/admin/organisations/alpha/users')).body.users) check('AdminUser', u);
+    for (const p of (await root('/admin/partnerships')).body.partnerships) check('AdminPartnership', p);
+    for (const m of (await root('/admin/partnerships/api1/members')).body.members) check('AdminMember', m);
+    for (const c of (await root('/admin/partnerships/api1/collections')).body.collections) check('AdminCollection', c);
+    const key = await server.raw().post('/admin/organisations/alpha/keys').auth('root', PASSWORD).send({ label: 'x' });
+    check('AdminKey', key.body);
+    for (const e of (await root('/admin/audit')).body.entries) check('AuditEntry', e);
   });
 });

@@ -10,8 +10,8 @@ import { envelope, indicator } from '../support/stix';
 
 test('when shutdown starts during a large POST, then the POST completes and the server then stops', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'accord-shutdown-'));
-  const doc = standardConfig(dir) as { api_roots: Array<Record<string, unknown>>; server?: unknown };
-  doc.api_roots[0]!.max_content_length = 50_000_000;
+  const doc = standardConfig(dir) as { seed: { partnerships: Array<Record<string, unknown>> }; server?: unknown };
+  doc.seed.partnerships[0]!.max_content_length = 50_000_000;
   doc.server = { port: 0 };
   const running = await startServer(buildConfig(doc, 'test'));
   try {

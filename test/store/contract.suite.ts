@@ -283,9 +283,9 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     });
 
     test('when audit entries are appended, then they are listed in order, per partnership, in pages', async () => {
-      for (let i = 0; i < 5; i++) {
-        await store.appendAudit({ time: `2026-01-01T00:00:0${i}.000000Z`, operation: 'get_objects', outcome: 200, partnership: i % 2 ? 'p1' : 'p2', objectCount: i });
-      }
+      const entry = (i: number) => ({ time: `2026-01-01T00:00:0${i}.000000Z`, operation: 'get_objects', outcome: 200, partnership: i % 2 ? 'p1' : 'p2', objectCount: i });
+      await store.appendAudit([entry(0)]);
+      await store.appendAudit([1, 2, 3, 4].map(entry));
       const all = await store.listAudit({ limit: 10 });
       expect(all.entries.map((e) => e.objectCount)).toEqual([0, 1, 2, 3, 4]);
       const seqs = all.entries.map((e) => e.seq);

@@ -1,0 +1,69 @@
+/**
+ * The administration CLI works on the same store as a running server: changes
+ * made at the command line take effect on the server's next request.
+ */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { buildProgram } from '../../src/cli/accord';
+import { RW, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
+
+let server: TestServer;
+let configFile: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  configFile = join(server.dataDir, 'accord.yaml');
+  writeFileSync(configFile, stringify(standardConfig(server.dataDir)));
+});
+afterAll(async () => server.close());
+
+async function accord(...args: string[]): Promise<string> {
+  let out = '';
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  });
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'accord', '--config', configFile, ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+test('when an organisation, a membership and a key are made at the CLI, then the key reads the partnership over HTTP', async () => {
+  expect(await accord('org', 'add', 'cert-team', '--name', 'National CERT')).toBe('cert-team\tNational CERT\n');
+  await accord('member', 'add', 'api1', 'cert-team', '--role', 'consumer');
+  const issued = await accord('key', 'issue', '--org', 'cert-team', '--label', 'SIEM');
+  const token = /token \(shown once, store it now\): (\S+)/.exec(issued)![1]!;
+  const res = await server.raw().get(`/api1/collections/${RW}/`).set('Authorization', `Bearer ${token}`).set('Accept', TAXII);
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.text)).toMatchObject({ can_read: true, can_write: false });
+
+  const keyId = token.split('_')[1]!;
+  expect(await accord('key', 'revoke', keyId)).toMatch(new RegExp(`^${keyId}\\t\\d{4}-`));
+  expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+});
+
+test('when a partnership is created and closed at the CLI, then the server serves it read-only', async () => {
+  await accord('partnership', 'create', 'op-cli', '--title', 'CLI operation', '--kind', 'regional_operation');
+  await accord('member', 'add', 'op-cli', 'alpha', '--role', 'publisher');
+  const added = JSON.parse(await accord('--json', 'collection', 'add', 'op-cli', '--title', 'Findings', '--ceiling', 'green'));
+  expect(added).toMatchObject({ partnership: 'op-cli', title: 'Findings', marking_ceiling: 'green' });
+  expect(JSON.parse((await server.get(`/op-cli/collections/${added.id}/`)).text).can_write).toBe(true);
+  await accord('partnership', 'close', 'op-cli');
+  expect(JSON.parse((await server.get(`/op-cli/collections/${added.id}/`)).text).can_write).toBe(false);
+});
+
+test('when the audit trail is listed at the CLI, then the CLI changes are in it', async () => {
+  const lines = (await accord('audit', '--partnership', 'op-cli')).trim().split('\n');
+  expect(lines.map((l) => l.split('\t')[2])).toEqual(expect.arrayContaining(['create_partnership', 'set_member', 'add_collection', 'update_partnership']));
+  expect(lines.every((l) => l.split('\t')[5] === 'cli')).toBe(true);
+});
+
+test('when a CLI command names something missing, then it fails with the reason', async () => {
+  await expect(accord('member', 'add', 'op-cli', 'nobody', '--role', 'consumer')).rejects.toThrow('No organisation nobody.');
+  await expect(accord('member', 'add', 'op-cli', 'alpha', '--role', 'owner')).rejects.toThrow('role "owner"');
+});

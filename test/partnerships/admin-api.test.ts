@@ -1,0 +1,153 @@
+/**
+ * The admin API: server administrators manage organisations, users, keys,
+ * certificates and partnerships; stewards manage members, collections and the
+ * audit trail of their own partnership only; nobody else manages anything, and a
+ * partnership one is not part of stays invisible (404).
+ */
+
+import { body, PASSWORD, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
+import { envelope, indicator } from '../support/stix';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer((dir) => standardConfig(dir, { auth: { failed_logins: { per_source: 1000, per_account: 1000 } } }));
+});
+afterAll(async () => server.close());
+
+const as = (user: string) => ({
+  get: (path: string) => server.raw().get(path).auth(user, PASSWORD),
+  post: (path: string, json: unknown) => server.raw().post(path).auth(user, PASSWORD).send(json as object),
+  put: (path: string, json: unknown) => server.raw().put(path).auth(user, PASSWORD).send(json as object),
+  patch: (path: string, json: unknown) => server.raw().patch(path).auth(user, PASSWORD).send(json as object),
+  del: (path: string) => server.raw().delete(path).auth(user, PASSWORD),
+});
+
+describe('server administration', () => {
+  test('when the administrator creates an organisation, a user, a key and a partnership, then they work over TAXII', async () => {
+    const root = as('root');
+    expect((await root.post('/admin/organisations', { id: 'police-unit', name: 'National police cyber unit' })).status).toBe(201);
+    const user = await root.post('/admin/organisations/police-unit/users', { username: 'officer', password: 'officer-password' });
+    expect(user.status).toBe(201);
+    expect(user.body).toEqual({ username: 'officer', organisation: 'police-unit', admin: false, created: expect.any(String) });
+    const key = await root.post('/admin/organisations/police-unit/keys', { label: 'SIEM', expires_at: '2099-01-01' });
+    expect(key.status).toBe(201);
+    expect(key.body.token).toMatch(/^accord_[0-9a-f]{24}_/);
+    const listed = await root.get('/admin/organisations/police-unit/keys');
+    expect(JSON.stringify(listed.body)).not.toContain(key.body.token.split('_')[2]);
+    expect(JSON.stringify(listed.body)).not.toContain('sha256');
+    const partnership = await root.post('/admin/partnerships', { path: 'op-sunrise', title: 'Operation Sunrise', kind: 'regional_operation' });
+    expect(partnership.status).toBe(201);
+    expect((await root.put('/admin/partnerships/op-sunrise/members/police-unit', { role: 'publisher' })).status).toBe(200);
+    const collection = await root.post('/admin/partnerships/op-sunrise/collections', { title: 'Sightings', alias: 'sightings', marking_ceiling: 'green' });
+    expect(collection.status).toBe(201);
+    const listing = await server.raw().get('/op-sunrise/collections/').set('Authorization', `Bearer ${key.body.token}`).set('Accept', TAXII);
+    expect(body(listing).collections).toEqual([
+      { id: collection.body.id, title: 'Sightings', alias: 'sightings', can_read: true, can_write: true, media_types: ['application/stix+json;version=2.1'] },
+    ]);
+    expect((await server.raw().get('/op-sunrise/').auth('officer', 'officer-password')).status).toBe(200);
+  });
+
+  test('when input is invalid or names something missing, then 422, 404 or 409 names the problem', async () => {
+    const root = as('root');
+    expect((await root.post('/admin/organisations', { id: 'Bad Id', name: 'x' })).status).toBe(422);
+    expect((await root.post('/admin/organisations', { id: 'alpha', name: 'again' })).status).toBe(409);
+    expect((await root.post('/admin/organisations/alpha/users', { username: 'short', password: 'short' })).body.description).toContain('password');
+    expect((await root.post('/admin/organisations/nowhere/users', { username: 'x1', password: 'long-enough-pw' })).status).toBe(404);
+    expect((await root.put('/admin/partnerships/api1/members/alpha', { role: 'owner' })).status).toBe(422);
+    expect((await root.post('/admin/partnerships', { path: 'taxii2', title: 'x', kind: 'bilateral' })).status).toBe(422);
+    expect((await root.post('/admin/partnerships', 'not json')).status).toBe(422);
+    expect((await root.post('/admin/partnerships/api1/collections', { title: 'dup', alias: 'rw' })).status).toBe(409);
+  });
+
+  test.each(['alice', 'carol', 'dave', 'bob', 'mallory'])('when %s, who is not an administrator, manages organisations, users or keys, then 403', async (user) => {
+    const who = as(user);
+    expect((await who.get('/admin/organisations')).status).toBe(403);
+    expect((await who.post('/admin/organisations', { id: 'sneaky', name: 'x' })).status).toBe(403);
+    expect((await who.post('/admin/organisations/alpha/keys', {})).status).toBe(403);
+    expect((await who.post('/admin/partnerships', { path: 'new-one', title: 'x', kind: 'bilateral' })).status).toBe(403);
+    expect((await who.get('/admin/audit')).status).toBe(403);
+  });
+});
+
+describe('stewards', () => {
+  test('when the steward of api1 manages it, then members, collections and audit are theirs to manage', async () => {
+    const dave = as('dave');
+    expect((await dave.get('/admin/partnerships/api1/members')).body.members.map((m: { organisation: string }) => m.organisation)).toEqual(['alpha', 'delta', 'gamma']);
+    expect((await dave.put('/admin/partnerships/api1/members/mallory-org', { role: 'consumer' })).status).toBe(200);
+    expect((await server.get('/api1/collections/', 'mallory')).status).toBe(200);
+    expect((await dave.del('/admin/partnerships/api1/members/mallory-org')).status).toBe(204);
+    expect((await server.get('/api1/collections/', 'mallory')).status).toBe(404);
+    const added = await dave.post('/admin/partnerships/api1/collections', { title: 'Steward-made' });
+    expect(added.status).toBe(201);
+    const updated = await dave.patch(`/admin/partnerships/api1/collections/${added.body.id}`, { marking_ceiling: 'amber', title: 'Renamed' });
+    expect(updated.body).toMatchObject({ title: 'Renamed', marking_ceiling: 'amber' });
+    const cleared = await dave.patch(`/admin/partnerships/api1/collections/${added.body.id}`, { marking_ceiling: null });
+    expect(cleared.body.marking_ceiling).toBeUndefined();
+    expect((await dave.get('/admin/partnerships')).body.partnerships.map((p: { path: string }) => p.path)).toEqual(['api1']);
+  });
+
+  test('when the steward of api1 reaches for api2, then it does not exist for them', async () => {
+    const dave = as('dave');
+    const responses = [
+      await dave.get('/admin/partnerships/api2'),
+      await dave.get('/admin/partnerships/api2/members'),
+      await dave.put('/admin/partnerships/api2/members/delta', { role: 'steward' }),
+      await dave.post('/admin/partnerships/api2/collections', { title: 'x' }),
+      await dave.get('/admin/partnerships/api2/audit'),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
+    const missing = await dave.get('/admin/partnerships/no-such-thing');
+    expect(JSON.parse(responses[0]!.text).description.replace('api2', 'X')).toBe(JSON.parse(missing.text).description.replace('no-such-thing', 'X'));
+  });
+
+  test.each([
+    ['alice', 403],
+    ['carol', 403],
+    ['mallory', 404],
+    ['bob', 404],
+  ])('when %s, a member without the steward role or an outsider, manages api1, then %i', async (user, status) => {
+    const who = as(user);
+    expect((await who.put('/admin/partnerships/api1/members/alpha', { role: 'steward' })).status).toBe(status);
+    expect((await who.patch('/admin/partnerships/api1', { status: 'closed' })).status).toBe(status);
+    expect((await who.get('/admin/partnerships/api1/audit')).status).toBe(status);
+  });
+});
+
+describe('audit trail', () => {
+  test('when objects are written, read and deleted, then each operation is in the partnership trail with who, where and how many', async () => {
+    const a = indicator();
+    const posted = body(await server.post('/api1/collections/rw/objects/', envelope(a, indicator())));
+    await server.get('/api1/collections/rw/objects/?limit=1');
+    await server.get(`/api1/collections/rw/objects/${a.id}/`, 'carol');
+    await server.get(`/api1/collections/rw/objects/${a.id}/versions/`);
+    await server.get('/api1/collections/rw/manifest/');
+    await server.del(`/api1/collections/rw/objects/${a.id}/`);
+    await server.post('/api1/collections/rw/objects/', envelope(indicator()), 'carol');
+    await server.get(`/api1/status/${posted.id}/`);
+    const trail = await as('dave').get('/admin/partnerships/api1/audit?limit=1000');
+    expect(trail.status).toBe(200);
+    const entries = trail.body.entries as Array<Record<string, unknown>>;
+    const find = (operation: string, extra: Record<string, unknown> = {}) => entries.find((e) => e.operation === operation && Object.entries(extra).every(([k, v]) => e[k] === v));
+    expect(find('add_objects', { status_id: posted.id })).toMatchObject({ organisation: 'alpha', user: 'alice', collection: 'rw', object_count: 2, outcome: 202, partnership: 'api1' });
+    expect(find('get_objects', { object_count: 1 })).toMatchObject({ organisation: 'alpha', outcome: 200 });
+    expect(find('get_object', { organisation: 'gamma' })).toMatchObject({ user: 'carol', object_count: 1 });
+    expect(find('get_versions')).toMatchObject({ object_count: 1 });
+    expect(find('get_manifest')).toBeDefined();
+    expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha' });
+    expect(find('add_objects', { organisation: 'gamma' })).toMatchObject({ outcome: 403 });
+    expect(find('get_status')).toMatchObject({ outcome: 200 });
+    expect(find('set_member')).toBeDefined();
+    expect(entries.every((e) => e.partnership === 'api1')).toBe(true);
+    expect(JSON.stringify(entries)).not.toContain(PASSWORD);
+    expect(JSON.stringify(entries)).not.toContain('Malicious site');
+  });
+
+  test('when the audit trail is paged, then after= continues without repeats', async () => {
+    const first = await as('root').get('/admin/audit?limit=3');
+    expect(first.body.entries).toHaveLength(3);
+    expect(first.body.more).toBe(true);
+    const next = await as('root').get(`/admin/audit?limit=3&after=${first.body.entries[2].seq}`);
+    expect(next.body.entries[0].seq).toBeGreaterThan(first.body.entries[2].seq);
+    expect((await as('root').get('/admin/audit?limit=0')).status).toBe(400);
+  });
+});
