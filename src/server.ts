@@ -23,7 +23,7 @@ import { Scope } from './partnerships/scope';
 import { seedIfEmpty } from './partnerships/seed';
 import { formatVerdictMessage } from './stix/messages';
 import { formatMicros } from './stix/timestamp';
-import { createValidator } from './stix/validator';
+import { createValidator, type StixValidator } from './stix/validator';
 import { nowMicros, type MicroClock } from './store/clock';
 import type { Store } from './store/contract';
 import { openStore } from './store/index';
@@ -103,9 +103,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
 }
 
-/** The STIX validator, compiled once at start-up, as the TAXII layer's judge of posted objects. */
+let compiled: StixValidator | undefined;
+
+/** The STIX validator, compiled once per process, as the TAXII layer's judge of posted objects. */
 function createJudge(advice: boolean): ObjectJudge {
-  const validator = createValidator();
+  const validator = (compiled ??= createValidator());
   return {
     judge: (objects, profile) =>
       validator.validateObjects(objects, { profile, advice }).map((verdict) => {

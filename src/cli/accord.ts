@@ -11,6 +11,8 @@ import { registerAdminCommands } from './admin-commands';
 import { configPath } from './context';
 import { hashPasswordCommand } from './hash-password';
 import { serveCommand } from './serve';
+import { readStdinText } from './stdin';
+import { validateCommand } from './validate';
 
 export function buildProgram(): Command {
   const program = new Command('accord')
@@ -28,6 +30,22 @@ export function buildProgram(): Command {
     .command('hash-password')
     .description('read a password from stdin and print its scrypt hash for users[].password_hash')
     .action(hashPasswordCommand);
+  program
+    .command('validate <files...>')
+    .description('validate STIX 2.1 files (bundle, envelope, list or one object; - for stdin) as ingest would')
+    .option('--profile <profile>', 'standard or strict', 'standard')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--advice', 'also report advisories')
+    .action(async (files: string[], options: { profile: string; format: string; advice?: boolean }) => {
+      if (!['standard', 'strict'].includes(options.profile)) throw new Error('--profile must be standard or strict');
+      if (!['text', 'json'].includes(options.format)) throw new Error('--format must be text or json');
+      process.exitCode = await validateCommand(
+        files,
+        { profile: options.profile as 'standard' | 'strict', format: options.format as 'text' | 'json', advice: options.advice ?? false },
+        { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
+        readStdinText,
+      );
+    });
   registerAdminCommands(program);
   return program;
 }

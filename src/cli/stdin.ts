@@ -1,8 +1,13 @@
-/** The first line of standard input (passwords are never taken from the command line, where `ps` shows them). */
-export async function readStdinLine(): Promise<string> {
+/** All of standard input as UTF-8 text. */
+export async function readStdinText(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The first line of standard input (passwords are never taken from the command line, where `ps` shows them). */
+export async function readStdinLine(): Promise<string> {
+  const line = (await readStdinText()).split(/\r?\n/)[0] ?? '';
   if (line === '') throw new Error('expected a password on stdin, e.g.: echo -n "secret" | accord …');
   return line;
 }

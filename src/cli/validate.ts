@@ -1,0 +1,59 @@
+/**
+ * `accord validate FILE… | -`: the ingest validator, offline, so a publisher can
+ * check a feed before publishing it. Same validator, same messages as the status
+ * resource. Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be
+ * read or is not JSON.
+ */
+
+import { readFileSync } from 'node:fs';
+import { formatIssue, formatVerdictMessage } from '../stix/messages';
+import type { Profile } from '../stix/issues';
+import { validateDocument, type DocumentVerdict } from '../stix/document';
+import { createValidator } from '../stix/validator';
+
+export interface ValidateCommandOptions {
+  profile: Profile;
+  format: 'text' | 'json';
+  advice?: boolean;
+}
+
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Returns the exit code. */
+export async function validateCommand(files: string[], options: ValidateCommandOptions, io: Output, readStdin: () => Promise<string>): Promise<number> {
+  const validator = createValidator();
+  let worst = 0;
+  const reports: Array<{ file: string } & DocumentVerdict> = [];
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(file === '-' ? await readStdin() : readFileSync(file, 'utf8'));
+    } catch (error) {
+      io.err(`${file}: cannot be read as JSON: ${(error as Error).message}`);
+      worst = 2;
+      continue;
+    }
+    const verdict = validateDocument(validator, doc, { profile: options.profile, advice: options.advice ?? false });
+    if (verdict.documentIssues.some((i) => i.severity === 'error') || verdict.verdicts.some((v) => !v.accepted)) worst = Math.max(worst, 1);
+    if (options.format === 'json') reports.push({ file, ...verdict });
+    else printText(file, verdict, io);
+  }
+  if (options.format === 'json') io.out(JSON.stringify(reports, null, 2));
+  return worst;
+}
+
+function printText(file: string, verdict: DocumentVerdict, io: Output): void {
+  for (const issue of verdict.documentIssues) io.out(`${file} (document) ${issue.severity} ${formatIssue(issue)}`);
+  const where = (index: number) => (verdict.kind === 'array' ? `/${index}` : verdict.kind === 'object' ? '/' : `/objects/${index}`);
+  let accepted = 0;
+  for (const v of verdict.verdicts) {
+    const id = v.id ?? '(no id)';
+    if (v.accepted) accepted++;
+    io.out(`${file} ${where(v.index)} ${id} ${v.accepted ? 'accepted' : 'rejected'}${v.issues.length ? `: ${formatVerdictMessage(v)!.split(':')[0]}` : ''}`);
+    for (const issue of v.issues) io.out(`${file} ${where(v.index)} ${id} ${issue.severity} ${formatIssue(issue)}`);
+  }
+  io.out(`${file}: ${verdict.verdicts.length} objects, ${accepted} accepted, ${verdict.verdicts.length - accepted} rejected (${verdict.kind})`);
+}
