@@ -52,11 +52,7 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? nowMicros;
-  const store = await openStore({
-    backend: config.store.backend,
-    dataDir: config.store.data_dir,
-    sqlite: config.store.sqlite,
-  });
+  const store = await openStore(config.store, clock);
   const directory = new Directory(store, clock, config.taxii.max_content_length);
   if (await seedIfEmpty(directory, config.seed)) log.info('store seeded from configuration');
   const secret = await store.getOrCreateSecret('cursor', () => randomBytes(32).toString('base64'));

@@ -25,7 +25,7 @@ export function configPath(option: string | undefined): string {
 export async function withStore<T>(configFile: string | undefined, work: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig(configPath(configFile));
   const log = createLogger('error');
-  const store = await openStore({ backend: config.store.backend, dataDir: config.store.data_dir, sqlite: config.store.sqlite });
+  const store = await openStore(config.store);
   try {
     const directory = new Directory(store, nowMicros, config.taxii.max_content_length);
     await seedIfEmpty(directory, config.seed);

@@ -16,6 +16,8 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { key: 'server.port', env: 'PORT', kind: 'integer' },
   { key: 'server.public_base_url', env: 'ACCORD_PUBLIC_BASE_URL', kind: 'string' },
   { key: 'store.data_dir', env: 'ACCORD_DATA_DIR', kind: 'string' },
+  { key: 'store.backend', env: 'ACCORD_STORE_BACKEND', kind: 'string' },
+  { key: 'store.mongodb.uri', env: 'MONGODB_URI', kind: 'string' },
   { key: 'log.level', env: 'ACCORD_LOG_LEVEL', kind: 'string' },
 ];
 
@@ -155,7 +157,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: {
-        backend: { enum: ['sqlite'], default: 'sqlite', description: 'Storage backend.' },
+        backend: { enum: ['sqlite', 'mongodb'], default: 'sqlite', description: 'Storage backend: the embedded SQLite file, or MongoDB.' },
         data_dir: text('Directory for the database file, relative to the working directory.', { default: 'data' }),
         sqlite: {
           type: 'object',
@@ -164,6 +166,15 @@ export const CONFIG_SCHEMA = {
           properties: {
             file: text('Database file name inside data_dir.', { default: 'accord.db' }),
             synchronous: { enum: ['FULL', 'NORMAL'], default: 'FULL', description: 'FULL: acknowledged writes survive power loss.' },
+          },
+        },
+        mongodb: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            uri: text('MongoDB connection string, e.g. mongodb://db1,db2,db3/?replicaSet=rs0 (a replica set: transactions are required).'),
+            database: text('Database name.', { default: 'accord' }),
           },
         },
       },

@@ -58,9 +58,10 @@ export interface Config {
     tls?: { cert_file: string; key_file: string; client_ca_file?: string };
   };
   store: {
-    backend: 'sqlite';
+    backend: 'sqlite' | 'mongodb';
     data_dir: string;
     sqlite: { file: string; synchronous: 'FULL' | 'NORMAL' };
+    mongodb: { uri?: string; database: string };
   };
   log: { level: 'error' | 'warn' | 'info' | 'debug' | 'silent' };
   auth: {
