@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'bad_parameter'
   | 'unprocessable_content'
   | 'conflict'
+  | 'range_not_satisfiable'
   | 'too_many_requests'
   | 'internal'
   | 'store_unavailable'

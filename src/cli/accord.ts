@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load';
 import { AccordError } from '../errors';
 import { registerAdminCommands } from './admin-commands';
 import { configPath } from './context';
+import { Doctor } from './doctor';
 import { hashPasswordCommand } from './hash-password';
 import { serveCommand } from './serve';
 import { readStdinText } from './stdin';
@@ -45,6 +46,21 @@ export function buildProgram(): Command {
         { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
         readStdinText,
       );
+    });
+  program
+    .command('doctor <url>')
+    .description('check a running TAXII server the way a new client would, and say what a client would trip over')
+    .option('--user <name>', 'HTTP Basic user')
+    .option('--password <password>', 'HTTP Basic password (or set ACCORD_DOCTOR_PASSWORD)')
+    .option('--token <token>', 'API key, sent as Bearer (or set ACCORD_DOCTOR_TOKEN)')
+    .action(async (url: string, options: { user?: string; password?: string; token?: string }) => {
+      const password = options.password ?? process.env.ACCORD_DOCTOR_PASSWORD;
+      const token = options.token ?? process.env.ACCORD_DOCTOR_TOKEN;
+      const doctor = new Doctor(
+        { ...(options.user !== undefined ? { user: options.user } : {}), ...(password !== undefined ? { password } : {}), ...(token !== undefined ? { token } : {}) },
+        (line) => process.stdout.write(`${line}\n`),
+      );
+      process.exitCode = await doctor.run(url);
     });
   registerAdminCommands(program);
   return program;

@@ -118,17 +118,34 @@ export function registerAdminCommands(program: Command): void {
     .option('--description <text>')
     .option('--start <date>', 'YYYY-MM-DD')
     .option('--end <date>', 'YYYY-MM-DD; read-only afterwards')
-    .action(run<Common & { title: string; kind: string; description?: string; start?: string; end?: string }>(async ({ admin }, o, path) => {
+    .option('--always-list-objects', 'empty envelopes carry "objects": [] (for Elastic)')
+    .action(run<Common & { title: string; kind: string; description?: string; start?: string; end?: string; alwaysListObjects?: boolean }>(async ({ admin }, o, path) => {
       const created = await admin.createPartnership('cli', {
         path: path!,
         title: o.title,
         kind: o.kind as PartnershipKind,
-        ...given({ description: o.description, startDate: o.start, endDate: o.end }),
+        ...given({ description: o.description, startDate: o.start, endDate: o.end, alwaysListObjects: o.alwaysListObjects }),
       });
       print(o, present.partnership(created), ['path', 'kind', 'status', 'title']);
     }));
   partnership.command('list').action(run(async ({ admin }, o) => print(o, (await admin.listPartnerships('cli')).map(present.partnership), ['path', 'kind', 'status', 'title'])));
   partnership.command('show <path>').action(run(async ({ admin }, o, path) => print(o, present.partnership(await admin.getPartnership('cli', path!)), ['path', 'kind', 'status', 'title'])));
+  partnership
+    .command('update <path>')
+    .option('--title <title>')
+    .option('--description <text>')
+    .option('--end <date>', 'YYYY-MM-DD')
+    .option('--always-list-objects <on>', 'true or false')
+    .action(run<Common & { title?: string; description?: string; end?: string; alwaysListObjects?: string }>(async ({ admin }, o, path) => {
+      if (o.alwaysListObjects !== undefined && !['true', 'false'].includes(o.alwaysListObjects)) throw new Error('--always-list-objects takes true or false');
+      const patch = given({
+        title: o.title,
+        description: o.description,
+        endDate: o.end,
+        alwaysListObjects: o.alwaysListObjects === undefined ? undefined : o.alwaysListObjects === 'true',
+      });
+      print(o, present.partnership(await admin.updatePartnership('cli', path!, patch)), ['path', 'status', 'always_list_objects', 'title']);
+    }));
   partnership
     .command('close <path>')
     .description('make every collection of the partnership read-only')

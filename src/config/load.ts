@@ -111,9 +111,6 @@ function crossKeyProblems(config: Config): string[] {
   if (config.store.backend === 'mongodb' && config.store.mongodb.uri === undefined) {
     problems.push('store.mongodb.uri: required when store.backend is mongodb (or set MONGODB_URI)');
   }
-  if (config.taxii.default_page_size > config.taxii.max_page_size) {
-    problems.push('taxii.default_page_size: must not exceed taxii.max_page_size');
-  }
   return problems;
 }
 

@@ -109,6 +109,7 @@ const seedPartnership = {
     end_date: text('YYYY-MM-DD; after it the partnership is read-only.'),
     status: { enum: ['active', 'closed'], default: 'active', description: 'A closed partnership is read-only.' },
     max_content_length: { type: 'integer', minimum: 1, description: 'Largest Add Objects body (default taxii.max_content_length).' },
+    always_list_objects: { type: 'boolean', default: false, description: 'Empty envelopes carry "objects": [] (for Elastic).' },
     members: list(
       {
         type: 'object',
@@ -219,7 +220,7 @@ export const CONFIG_SCHEMA = {
             default: text('Path of the default API root.'),
           },
         },
-        default_page_size: int('Objects per page when a request has no limit.', 1, 100),
+        default_page_size: int('Objects per page when a request has no limit (single-page clients get whole feed windows); capped at max_page_size.', 1, 1000),
         max_page_size: int('Largest page served; larger limits are capped.', 1, 1000, 100000),
         max_content_length: int('Default largest Add Objects body of a partnership, in bytes.', 1, 104857600),
         status_retention_hours: int('How long status resources are kept (at least 24 h, TAXII 2.1 §4.3).', 24, 168),

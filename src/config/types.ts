@@ -44,6 +44,7 @@ export interface SeedPartnership {
   end_date?: string;
   status: 'active' | 'closed';
   max_content_length?: number;
+  always_list_objects: boolean;
   members: Array<{ organisation: string; role: 'consumer' | 'publisher' | 'steward' }>;
   collections: SeedCollection[];
 }

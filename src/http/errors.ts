@@ -6,6 +6,8 @@
 import type { ErrorRequestHandler } from 'express';
 import { AccordError, MethodNotAllowedError, TooManyRequestsError, type ErrorCode } from '../errors';
 import type { Logger } from '../log/logger';
+import { TAXII20_MEDIA_TYPE } from '../taxii/media-types';
+import { RangeNotSatisfiableError } from '../taxii/taxii20';
 import { sendTaxii } from './respond';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -19,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_parameter: 400,
   unprocessable_content: 422,
   conflict: 409,
+  range_not_satisfiable: 416,
   too_many_requests: 429,
   internal: 500,
   store_unavailable: 503,
@@ -47,6 +50,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     if (known instanceof MethodNotAllowedError) res.setHeader('Allow', known.allowed.join(', '));
     if (known instanceof TooManyRequestsError) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+    if (known instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `items */${known.total}`);
     if (known.code === 'payload_too_large') res.setHeader('Connection', 'close');
     const body: Record<string, unknown> = {
       title: known.title,
@@ -56,7 +60,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       http_status: String(status),
     };
     if (known.details) body.details = known.details;
-    sendTaxii(res, status, body);
+    // A TAXII 2.0 client gets its errors in the 2.0 type (same error resource shape).
+    sendTaxii(res, status, body, req.accord?.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
   };
 }
 

@@ -5,6 +5,7 @@ import type { PresentedCredentials } from '../auth/credentials-in-request';
 import type { Principal } from '../auth/principal';
 import type { Scope } from '../partnerships/scope';
 import type { TaxiiContext } from '../taxii/context';
+import type { Dialect } from '../taxii/media-types';
 import type { AuditNote } from './middleware/audit';
 
 export interface RequestState {
@@ -15,6 +16,8 @@ export interface RequestState {
   principal?: Principal;
   scope?: Scope;
   audit?: AuditNote;
+  /** The TAXII version the response speaks, once negotiated. */
+  dialect?: Dialect;
 }
 
 declare module 'express-serve-static-core' {

@@ -7,9 +7,9 @@
 import type { Response } from 'express';
 import { TAXII_MEDIA_TYPE } from '../taxii/media-types';
 
-export function sendTaxii(res: Response, status: number, body: string | Record<string, unknown> | null): void {
+export function sendTaxii(res: Response, status: number, body: string | Record<string, unknown> | null, mediaType = TAXII_MEDIA_TYPE): void {
   const text = body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   res.status(status);
-  res.setHeader('Content-Type', TAXII_MEDIA_TYPE);
+  res.setHeader('Content-Type', mediaType);
   res.end(Buffer.from(text, 'utf8'));
 }

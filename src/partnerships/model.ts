@@ -63,6 +63,8 @@ export interface Partnership {
   endDate?: string;
   status: 'active' | 'closed';
   maxContentLength: number;
+  /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (clients.md §3 #10). */
+  alwaysListObjects?: boolean;
   created: string;
 }
 

@@ -35,6 +35,7 @@ export const present = {
       end_date: p.endDate,
       status: p.status,
       max_content_length: p.maxContentLength,
+      always_list_objects: p.alwaysListObjects ?? false,
       created: p.created,
     }),
   member: (m: Membership): Json => ({ partnership: m.partnership, organisation: m.organisationId, role: m.role, created: m.created }),

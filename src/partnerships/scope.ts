@@ -19,6 +19,8 @@ export interface ApiRootInfo {
   maxContentLength: number;
   /** The caller's role in the partnership behind this root. */
   role: Role;
+  /** Send `"objects": []` rather than `{}` for an empty envelope (Elastic). */
+  alwaysListObjects: boolean;
 }
 
 export interface CollectionInfo {
@@ -114,7 +116,7 @@ export class Scope {
 }
 
 function rootInfo(p: Partnership, role: Role): ApiRootInfo {
-  const info: ApiRootInfo = { path: p.path, title: p.title, maxContentLength: p.maxContentLength, role };
+  const info: ApiRootInfo = { path: p.path, title: p.title, maxContentLength: p.maxContentLength, role, alwaysListObjects: p.alwaysListObjects ?? false };
   if (p.description !== undefined) info.description = p.description;
   return info;
 }

@@ -60,6 +60,7 @@ export async function seedIfEmpty(directory: Directory, seed: Config['seed']): P
         ...(p.start_date !== undefined ? { startDate: p.start_date } : {}),
         ...(p.end_date !== undefined ? { endDate: p.end_date } : {}),
         ...(p.max_content_length !== undefined ? { maxContentLength: p.max_content_length } : {}),
+        ...(p.always_list_objects ? { alwaysListObjects: true } : {}),
       }),
     );
     for (const [m, member] of p.members.entries()) {

@@ -66,6 +66,11 @@ export interface RecordQuery {
   versions: VersionSelector;
   /** At most this many records; undefined means no limit. */
   limit?: number;
+  /**
+   * Skip this many matching records first. Only TAXII 2.0 range paging
+   * (`Range: items=a-b`) uses it; TAXII 2.1 pages by keyset (`after`).
+   */
+  offset?: number;
   withBody: boolean;
 }
 
@@ -152,6 +157,8 @@ export interface Store {
   /** Adds records in one atomic write; returns one outcome per input, in order. */
   addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]>;
   findRecords(query: RecordQuery): Promise<RecordPage>;
+  /** How many records the query selects, ignoring limit and offset. */
+  countRecords(query: RecordQuery): Promise<number>;
   /** Deletes the records a query (without limit or bound) selects; returns how many went. */
   deleteRecords(query: RecordQuery): Promise<number>;
   /** True when the collection holds at least one record of this id. */

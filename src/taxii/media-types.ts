@@ -9,6 +9,17 @@ import { NotAcceptableError, UnsupportedMediaTypeError } from '../errors';
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
+/**
+ * TAXII 2.0 types, served read-only for appliances that cannot speak 2.1
+ * (FortiGate, QRadar, FortiSIEM, XSOAR's fallback; clients.md §0.1, §3 #5-#6).
+ * Spelled as the TAXII 2.0 specification and those clients write them.
+ */
+export const TAXII20_MEDIA_TYPE = 'application/vnd.oasis.taxii+json; version=2.0';
+export const STIX20_MEDIA_TYPE = 'application/vnd.oasis.stix+json; version=2.0';
+
+/** Which TAXII version a response speaks. */
+export type Dialect = '2.1' | '2.0';
+
 export interface MediaRange {
   type: string;
   subtype: string;
@@ -72,14 +83,28 @@ export function rangeAcceptsTaxii21(range: MediaRange): boolean {
   return false;
 }
 
-/** Throws 406 unless the Accept header admits a TAXII 2.1 answer. No header means anything. */
-export function requireTaxii21Accept(header: string | undefined): void {
+function rangeAcceptsTaxii20(range: MediaRange): boolean {
+  if (range.q <= 0 || range.type !== 'application') return false;
+  if (range.subtype !== 'vnd.oasis.taxii+json' && range.subtype !== 'vnd.oasis.stix+json') return false;
+  const version = range.params.get('version');
+  return version === undefined || version === '2.0';
+}
+
+/**
+ * The TAXII version to answer with, or 406. TAXII 2.1 wins whenever the header
+ * admits it, so a 2.1 client never gets a 2.0 answer; no header means anything.
+ * `allow20` marks the resources served read-only in TAXII 2.0.
+ */
+export function negotiateDialect(header: string | undefined, allow20: boolean): Dialect {
+  if (header === undefined || header.trim() === '') return '2.1';
   const ranges = parseAccept(header);
-  if (header === undefined || header.trim() === '') return;
-  if (ranges.some(rangeAcceptsTaxii21)) return;
-  const legacy = ranges.some((r) => r.subtype.startsWith('vnd.oasis.'));
+  if (ranges.some(rangeAcceptsTaxii21)) return '2.1';
+  const legacy = ranges.some(rangeAcceptsTaxii20);
+  if (legacy && allow20) return '2.0';
   throw new NotAcceptableError(
-    `${legacy ? 'This resource is served as TAXII 2.1 only. ' : ''}Send Accept: ${TAXII_MEDIA_TYPE}.`,
+    legacy
+      ? `This resource is served as TAXII 2.1 only (TAXII 2.0 is read-only: discovery, API roots, collections and objects). Send Accept: ${TAXII_MEDIA_TYPE}.`
+      : `Send Accept: ${TAXII_MEDIA_TYPE}.`,
   );
 }
 

@@ -102,6 +102,28 @@ export function parseListingQuery(params: URLSearchParams, ctx: ListingContext):
   return filters;
 }
 
+export interface Taxii20Filters {
+  after?: number;
+  ids?: string[];
+  types?: string[];
+  specVersions: 'latest' | string[];
+  versions: VersionSelector;
+}
+
+/**
+ * TAXII 2.0 Get Objects filters (TAXII 2.0 §3.4): `added_after` and `match[...]`;
+ * pages are chosen with the Range header, so `limit` and `next` do not apply.
+ */
+export function parseTaxii20Query(params: URLSearchParams): Taxii20Filters {
+  const addedAfter = single(params, 'added_after');
+  const stated = readMatchFields(params, MATCH_FIELDS.objects);
+  const filters: Taxii20Filters = { versions: parseVersions(stated.version, 'last'), specVersions: stated.spec_version ?? 'latest' };
+  if (addedAfter !== undefined) filters.after = parseAddedAfterParam(addedAfter);
+  if (stated.id) filters.ids = stated.id;
+  if (stated.type) filters.types = stated.type;
+  return filters;
+}
+
 /** Delete an Object: `match[version]` and `match[spec_version]` both default to all (checklist §6). */
 export function parseDeleteQuery(params: URLSearchParams): DeleteFilters {
   const stated = readMatchFields(params, MATCH_FIELDS.delete);

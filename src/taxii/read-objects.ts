@@ -33,13 +33,11 @@ export interface ReadRequest {
 }
 
 export async function getObjects(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
-  const { page, next } = await readPage(ctx, request, 'objects', true);
-  return listing(page, next, 'objects', (records) => records.map((r) => r.body!).join(','));
+  return envelope(await readPage(ctx, request, 'objects', true));
 }
 
 export async function getManifest(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
-  const { page, next } = await readPage(ctx, request, 'manifest', false);
-  return listing(page, next, 'objects', (records) =>
+  return listing(await readPage(ctx, request, 'manifest', false), 'objects', (records) =>
     records
       .map((r) =>
         JSON.stringify({ id: r.id, date_added: formatMicros(r.dateAdded), version: r.version, media_type: mediaTypeForSpecVersion(r.specVersion) }),
@@ -49,13 +47,21 @@ export async function getManifest(ctx: TaxiiContext, request: ReadRequest): Prom
 }
 
 export async function getObject(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
-  const { page, next } = await readPage(ctx, request, 'object', true, request.objectId);
-  return listing(page, next, 'objects', (records) => records.map((r) => r.body!).join(','));
+  return envelope(await readPage(ctx, request, 'object', true, request.objectId));
 }
 
 export async function getVersions(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
-  const { page, next } = await readPage(ctx, request, 'versions', false, request.objectId);
-  return listing(page, next, 'versions', (records) => records.map((r) => JSON.stringify(r.version)).join(','));
+  return listing(await readPage(ctx, request, 'versions', false, request.objectId), 'versions', (records) =>
+    records.map((r) => JSON.stringify(r.version)).join(','),
+  );
+}
+
+interface PageRead {
+  page: RecordPage;
+  next?: string;
+  /** The exclusive lower bound the page was read from. */
+  after?: number;
+  target: CollectionView;
 }
 
 async function readPage(
@@ -64,7 +70,7 @@ async function readPage(
   endpoint: ListingEndpoint,
   withBody: boolean,
   objectId?: string,
-): Promise<{ page: RecordPage; next?: string }> {
+): Promise<PageRead> {
   const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireRead(target);
   const filters = parseListingQuery(request.params, {
@@ -89,15 +95,17 @@ async function readPage(
     if (filters.types) query.types = filters.types;
   }
   const page = await ctx.store.findRecords(query);
-  if (!page.more) return { page };
-  const next = ctx.cursors.encode({
+  const read: PageRead = { page, target };
+  if (filters.after !== undefined) read.after = filters.after;
+  if (!page.more) return read;
+  read.next = ctx.cursors.encode({
     collectionId: target.collection.id,
     endpoint,
     ...(objectId !== undefined ? { objectId } : {}),
     position: page.records[page.records.length - 1]!.dateAdded,
     filters: filters.cursorFilters,
   });
-  return { page, next };
+  return read;
 }
 
 /** §5.6, §5.8: 404 only when no version of the object is stored; filters that exclude every version give `{}`. */
@@ -107,8 +115,25 @@ async function requireObject(ctx: TaxiiContext, target: CollectionView, objectId
   }
 }
 
-function listing(page: RecordPage, next: string | undefined, key: 'objects' | 'versions', items: (records: StoredRecord[]) => string): Listing {
-  if (page.records.length === 0) return { body: '{}', count: 0 };
+/** An envelope of stored objects, spliced in as the text they were posted as. */
+function envelope(read: PageRead): Listing {
+  const result = listing(read, 'objects', (records) => records.map((r) => r.body!).join(','));
+  // Elastic evaluates `body.objects` on every poll (clients.md §3 #10): a per-root
+  // switch sends an empty list instead of the spec's `{}`.
+  if (result.count === 0 && read.target.root.alwaysListObjects) result.body = '{"more":false,"objects":[]}';
+  return result;
+}
+
+function listing(read: PageRead, key: 'objects' | 'versions', items: (records: StoredRecord[]) => string): Listing {
+  const { page, next } = read;
+  if (page.records.length === 0) {
+    const empty: Listing = { body: '{}', count: 0 };
+    // Ambiguity: the spec sends no X-TAXII-Date-Added headers with nothing to describe.
+    // Echoing the bound as -Last keeps the resume point of clients that rebuild their
+    // cursor from every response (Elastic; clients.md §3 #11).
+    if (read.after !== undefined) empty.dateAddedLast = formatMicros(read.after);
+    return empty;
+  }
   const head = `{"more":${page.more}${next !== undefined ? `,"next":${JSON.stringify(next)}` : ''}`;
   return {
     body: `${head},"${key}":[${items(page.records)}]}`,

@@ -55,8 +55,8 @@ describe('content negotiation', () => {
     expectError(res, 406, 'not_acceptable');
   });
 
-  test('when a TAXII 2.0 type is asked, then the 406 says the server speaks TAXII 2.1 here', async () => {
-    const res = await server.raw().get('/api1/collections/').auth('alice', PASSWORD).set('Accept', 'application/vnd.oasis.taxii+json; version=2.0');
+  test('when a TAXII 2.0 type is asked of a resource served in 2.1 only, then the 406 says so', async () => {
+    const res = await server.raw().get('/api1/collections/rw/manifest/').auth('alice', PASSWORD).set('Accept', 'application/vnd.oasis.taxii+json; version=2.0');
     expect(expectError(res, 406, 'not_acceptable').description).toContain('TAXII 2.1');
   });
 

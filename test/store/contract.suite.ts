@@ -105,6 +105,23 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       expect(seen).toEqual(ids);
     });
 
+    test('when an offset and a count are asked, then they follow the same selection as the pages', async () => {
+      const ids = Array.from({ length: 12 }, (_, i) => sid(i % 3 === 0 ? 'malware' : 'indicator'));
+      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')));
+      expect(await store.countRecords(query(coll))).toBe(12);
+      expect(await store.countRecords(query(coll, { types: ['malware'] }))).toBe(4);
+      expect(await store.countRecords(query(coll, { types: ['malware', 'indicator'], limit: 2, offset: 5 }))).toBe(12);
+      const page = await store.findRecords(query(coll, { offset: 5, limit: 4 }));
+      expect(page.records.map((r) => r.id)).toEqual(ids.slice(5, 9));
+      expect(page.more).toBe(true);
+      const merged = await store.findRecords(query(coll, { types: ['malware', 'indicator'], offset: 10, limit: 4 }));
+      expect(merged.more).toBe(false);
+      expect(merged.records.map((r) => r.id)).toEqual(ids.slice(10));
+      const tail = await store.findRecords(query(coll, { offset: 11 }));
+      expect(tail.records.map((r) => r.id)).toEqual(ids.slice(11));
+      expect(await store.countRecords(query(randomUUID()))).toBe(0);
+    });
+
     test('when a page is exactly full, then more is false', async () => {
       await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')]);
       const page = await store.findRecords(query(coll, { limit: 2 }));

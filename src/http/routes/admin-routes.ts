@@ -123,6 +123,7 @@ export function registerAdminRoutes(router: Router, admin: Administration): void
           startDate: text(body, 'start_date', 'optional'),
           endDate: text(body, 'end_date', 'optional'),
           maxContentLength: integer(body, 'max_content_length'),
+          alwaysListObjects: flag(body, 'always_list_objects'),
         }),
       });
       send(res, 201, present.partnership(partnership));
@@ -142,6 +143,7 @@ export function registerAdminRoutes(router: Router, admin: Administration): void
         startDate: text(body, 'start_date', 'optional'),
         endDate: text(body, 'end_date', 'optional'),
         maxContentLength: integer(body, 'max_content_length'),
+        alwaysListObjects: flag(body, 'always_list_objects'),
       });
       send(res, 200, present.partnership(await admin.updatePartnership(me(req), param(req, 'partnership'), patch)));
     })

@@ -3,21 +3,25 @@
 import type { Router } from 'express';
 import type { TaxiiContext } from '../../taxii/context';
 import { collectionResource, collectionsResource } from '../../taxii/resources';
+import { collection20, collections20 } from '../../taxii/taxii20';
 import { scopeOf } from '../request-state';
-import { sendTaxii } from '../respond';
 import type { Audited } from '../middleware/audit';
-import { negotiate, otherMethods, param } from './route-helpers';
+import { negotiateWith20, otherMethods, param, sendResource } from './route-helpers';
 
 export function registerCollectionRoutes(router: Router, ctx: TaxiiContext, audited: Audited): void {
   router
     .route('/:apiRoot/collections')
-    .get(audited('get_collections'), negotiate, async (req, res) => sendTaxii(res, 200, await collectionsResource(scopeOf(req, ctx), param(req, 'apiRoot'))))
+    .get(audited('get_collections'), negotiateWith20, async (req, res) => {
+      const list = req.accord.dialect === '2.0' ? collections20 : collectionsResource;
+      sendResource(req, res, 200, await list(scopeOf(req, ctx), param(req, 'apiRoot')));
+    })
     .all(otherMethods(['GET']));
 
   router
     .route('/:apiRoot/collections/:collectionId')
-    .get(audited('get_collection'), negotiate, async (req, res) =>
-      sendTaxii(res, 200, await collectionResource(scopeOf(req, ctx), param(req, 'apiRoot'), param(req, 'collectionId'))),
-    )
+    .get(audited('get_collection'), negotiateWith20, async (req, res) => {
+      const one = req.accord.dialect === '2.0' ? collection20 : collectionResource;
+      sendResource(req, res, 200, await one(scopeOf(req, ctx), param(req, 'apiRoot'), param(req, 'collectionId')));
+    })
     .all(otherMethods(['GET']));
 }

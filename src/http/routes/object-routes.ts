@@ -7,14 +7,15 @@ import type { Request, Router } from 'express';
 import { addObjects } from '../../taxii/add-objects';
 import type { TaxiiContext } from '../../taxii/context';
 import { deleteObject } from '../../taxii/delete-object';
-import { postedBodyKind } from '../../taxii/media-types';
+import { postedBodyKind, STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { requireWrite, resolveCollection } from '../../taxii/resolve';
+import { getObjects20 } from '../../taxii/taxii20';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
 import { noteAudit, type Audited } from '../middleware/audit';
-import { negotiate, otherMethods, param, sendListing } from './route-helpers';
+import { negotiate, negotiateWith20, otherMethods, param, sendListing } from './route-helpers';
 
 const COLLECTION = '/:apiRoot/collections/:collectionId';
 
@@ -26,7 +27,15 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
 
   router
     .route(`${COLLECTION}/objects`)
-    .get(audited('get_objects'), negotiate, async (req, res) => sendListing(req, res, await getObjects(ctx, readRequest(req, ctx))))
+    .get(audited('get_objects'), negotiateWith20, async (req, res) => {
+      if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
+      const bundle = await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range });
+      noteAudit(req, { objectCount: bundle.count });
+      if (bundle.contentRange !== undefined) res.setHeader('Content-Range', bundle.contentRange);
+      if (bundle.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', bundle.dateAddedFirst);
+      if (bundle.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', bundle.dateAddedLast);
+      sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
+    })
     .post(audited('add_objects'), negotiate, async (req, res) => {
       const scope = scopeOf(req, ctx);
       const target = await resolveCollection(scope, param(req, 'apiRoot'), param(req, 'collectionId'));

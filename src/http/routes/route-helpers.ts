@@ -2,12 +2,18 @@ import type { Request, RequestHandler, Response } from 'express';
 import { noteAudit } from '../middleware/audit';
 import { MethodNotAllowedError } from '../../errors';
 import type { Listing } from '../../taxii/read-objects';
-import { requireTaxii21Accept } from '../../taxii/media-types';
+import { negotiateDialect, TAXII20_MEDIA_TYPE } from '../../taxii/media-types';
 import { sendTaxii } from '../respond';
 
 /** 406 unless the Accept header admits TAXII 2.1 (checklist §1.1); Content-Type is ignored on reads. */
 export const negotiate: RequestHandler = (req, _res, next) => {
-  requireTaxii21Accept(req.headers.accept);
+  req.accord.dialect = negotiateDialect(req.headers.accept, false);
+  next();
+};
+
+/** For the resources also served read-only in TAXII 2.0: records which version to answer in. */
+export const negotiateWith20: RequestHandler = (req, _res, next) => {
+  req.accord.dialect = negotiateDialect(req.headers.accept, true);
   next();
 };
 
@@ -26,11 +32,14 @@ export function otherMethods(allowed: string[]): RequestHandler {
 
 export function sendListing(req: Request, res: Response, listing: Listing): void {
   noteAudit(req, { objectCount: listing.count });
-  if (listing.dateAddedFirst !== undefined && listing.dateAddedLast !== undefined) {
-    res.setHeader('X-TAXII-Date-Added-First', listing.dateAddedFirst);
-    res.setHeader('X-TAXII-Date-Added-Last', listing.dateAddedLast);
-  }
+  if (listing.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', listing.dateAddedFirst);
+  if (listing.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', listing.dateAddedLast);
   sendTaxii(res, 200, listing.body);
+}
+
+/** Sends a TAXII resource in the negotiated version's media type (the body shape is the caller's). */
+export function sendResource(req: Request, res: Response, status: number, body: Record<string, unknown>): void {
+  sendTaxii(res, status, body, req.accord.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
 }
 
 /** A route parameter as a string (Express 5 types allow arrays for wildcard parameters). */

@@ -77,7 +77,7 @@ function branch(q: RecordQuery, collPk: number, columns: string, params: Params,
   return `SELECT ${columns} FROM records r INDEXED BY ${index} WHERE ${conditions.join(' AND ')}`;
 }
 
-/** The rids a query selects, without bound or limit concerns of paging (used by delete). */
+/** The rids a query selects, ignoring limit and offset (for delete and count). */
 export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
   const params: Params = {};
   if (q.ids === undefined && q.types !== undefined) {
@@ -93,14 +93,22 @@ export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
 export function selectSql(q: RecordQuery, collPk: number): SqlQuery {
   const params: Params = {};
   const columns = `r.date_added, r.stix_id, r.type, r.version, r.spec_version${q.withBody ? ', r.body' : ''}`;
-  const limit = q.limit !== undefined ? ' LIMIT @limit' : '';
-  if (q.limit !== undefined) params.limit = q.limit + 1;
+  // One more than asked tells whether more follow. A branch of the multi-type merge
+  // must also cover the skipped records, hence its own limit.
+  const offset = q.offset ?? 0;
+  const limit = q.limit !== undefined ? ` LIMIT @limit${offset > 0 ? ' OFFSET @offset' : ''}` : offset > 0 ? ' LIMIT -1 OFFSET @offset' : '';
+  const branchLimit = q.limit !== undefined ? ' LIMIT @branchLimit' : '';
+  if (q.limit !== undefined) {
+    params.limit = q.limit + 1;
+    params.branchLimit = offset + q.limit + 1;
+  }
+  if (offset > 0) params.offset = offset;
 
   if (q.ids === undefined && q.types !== undefined && q.types.length > 1) {
     // One ordered, limited branch per type, merged: cost is bounded by types × limit.
     const parts = q.types.map((type, i) => {
       params[`t${i}`] = type;
-      return `SELECT * FROM (${branch(q, collPk, 'r.rid, r.date_added', params, `t${i}`)} ORDER BY r.date_added${limit})`;
+      return `SELECT * FROM (${branch(q, collPk, 'r.rid, r.date_added', params, `t${i}`)} ORDER BY r.date_added${branchLimit})`;
     });
     const sql =
       `SELECT ${columns} FROM (${parts.join(' UNION ALL ')}) AS picked ` +

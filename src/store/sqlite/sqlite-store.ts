@@ -95,6 +95,15 @@ export class SqliteStore implements Store {
     });
   }
 
+  async countRecords(query: RecordQuery): Promise<number> {
+    return this.guard(() => {
+      const pk = this.collectionPk(query.collectionId, false);
+      if (pk === undefined) return 0;
+      const { sql, params } = selectRidsSql(query, pk);
+      return this.statement(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
+    });
+  }
+
   async deleteRecords(query: RecordQuery): Promise<number> {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);

@@ -1,0 +1,104 @@
+/**
+ * Read-only TAXII 2.0 for appliances that cannot speak 2.1 (FortiGate ≥ 7.0.2,
+ * QRadar's Threat Intelligence app, FortiSIEM, XSOAR's fallback; clients.md §3
+ * #5-#6): discovery, API root, collections and collection in their 2.0 shapes, and
+ * Get Objects as a STIX bundle with TAXII 2.0 range paging (`Range: items=a-b`,
+ * `206`, `Content-Range: items a-b/total`). The objects stay STIX 2.1 as stored.
+ * Same scoping and rights as TAXII 2.1; there are no 2.0 writes.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { AccordError } from '../errors';
+import type { CollectionView, Scope } from '../partnerships/scope';
+import { formatMicros } from '../stix/timestamp';
+import type { RecordQuery } from '../store/contract';
+import type { TaxiiContext } from './context';
+import { STIX20_MEDIA_TYPE } from './media-types';
+import { parseTaxii20Query } from './query';
+import { requireRead, resolveApiRoot, resolveCollection } from './resolve';
+
+export async function apiRoot20(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+  const root = await resolveApiRoot(scope, rootPath);
+  const body: Record<string, unknown> = { title: root.title };
+  if (root.description !== undefined) body.description = root.description;
+  body.versions = ['taxii-2.0'];
+  body.max_content_length = root.maxContentLength;
+  return body;
+}
+
+export async function collections20(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+  await resolveApiRoot(scope, rootPath);
+  const visible = await scope.collections(rootPath);
+  return visible.length === 0 ? {} : { collections: visible.map(collection20Body) };
+}
+
+export async function collection20(scope: Scope, rootPath: string, idOrAlias: string): Promise<Record<string, unknown>> {
+  return collection20Body(await resolveCollection(scope, rootPath, idOrAlias));
+}
+
+function collection20Body({ collection, rights }: CollectionView): Record<string, unknown> {
+  const body: Record<string, unknown> = { id: collection.id, title: collection.title };
+  if (collection.description !== undefined) body.description = collection.description;
+  body.can_read = rights.canRead;
+  body.can_write = rights.canWrite;
+  body.media_types = [STIX20_MEDIA_TYPE];
+  return body;
+}
+
+export class RangeNotSatisfiableError extends AccordError {
+  constructor(readonly total: number) {
+    super('range_not_satisfiable', 'Range Not Satisfiable', `The collection holds ${total} matching objects; ask for items within 0-${Math.max(total - 1, 0)}.`);
+  }
+}
+
+export interface Bundle20 {
+  status: 200 | 206;
+  body: string;
+  count: number;
+  contentRange?: string;
+  dateAddedFirst?: string;
+  dateAddedLast?: string;
+}
+
+/** `items=a-b` or `items a-b` (taxii2-client retries without '='); null when absent, 'invalid' when malformed. */
+export function parseItemsRange(header: string | undefined): { first: number; last: number } | null | 'invalid' {
+  if (header === undefined) return null;
+  const m = /^\s*items[=\s]\s*(\d{1,15})\s*-\s*(\d{1,15})\s*$/i.exec(header);
+  if (!m) return 'invalid';
+  const first = Number(m[1]);
+  const last = Number(m[2]);
+  return first <= last ? { first, last } : 'invalid';
+}
+
+export async function getObjects20(
+  ctx: TaxiiContext,
+  request: { scope: Scope; rootPath: string; collection: string; params: URLSearchParams; range: string | undefined },
+): Promise<Bundle20> {
+  const target = await resolveCollection(request.scope, request.rootPath, request.collection);
+  requireRead(target);
+  const filters = parseTaxii20Query(request.params);
+  const range = parseItemsRange(request.range);
+  const query: RecordQuery = { collectionId: target.collection.id, versions: filters.versions, specVersions: filters.specVersions, withBody: true };
+  if (filters.after !== undefined) query.after = filters.after;
+  if (filters.ids) query.ids = filters.ids;
+  if (filters.types) query.types = filters.types;
+
+  const total = await ctx.store.countRecords(query);
+  const first = range === null || range === 'invalid' ? 0 : range.first;
+  const wanted = range === null || range === 'invalid' ? ctx.sizes.maxPageSize : range.last - range.first + 1;
+  if (range === 'invalid' || (total > 0 && first >= total)) throw new RangeNotSatisfiableError(total);
+  const page = await ctx.store.findRecords({ ...query, offset: first, limit: Math.min(wanted, ctx.sizes.maxPageSize) });
+  const records = page.records;
+  // A bundle always carries `objects`: FortiGate reads body.objects (clients.md §3 #5).
+  const body = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${records.map((r) => r.body!).join(',')}]}`;
+  // Without Range, a feed that fits one page is sent whole (200); otherwise, or when a
+  // range was asked, the answer is partial (206) with its Content-Range.
+  const whole = total === 0 || (range === null && records.length === total);
+  const result: Bundle20 = { status: whole ? 200 : 206, body, count: records.length };
+  if (!whole) result.contentRange = records.length === 0 ? `items */${total}` : `items ${first}-${first + records.length - 1}/${total}`;
+  if (records.length > 0) {
+    result.dateAddedFirst = formatMicros(records[0]!.dateAdded);
+    result.dateAddedLast = formatMicros(records[records.length - 1]!.dateAdded);
+  }
+  return result;
+}
