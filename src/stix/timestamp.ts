@@ -23,7 +23,11 @@ export interface TimestampParts {
 export function splitTimestamp(value: string): TimestampParts | null {
   if (value.length > 20 + MAX_FRACTION_DIGITS + 1) return null;
   const m = STIX_TIMESTAMP.exec(value);
-  if (!m) return null;
+  return m ? partsOfMatch(m) : null;
+}
+
+/** The parts of a match whose groups 1-7 are year, month, day, hour, minute, second and fraction. */
+export function partsOfMatch(m: RegExpExecArray): TimestampParts {
   return {
     year: Number(m[1]),
     month: Number(m[2]),

@@ -8,22 +8,14 @@
  * `date_added` values are whole microseconds and the bound is exclusive.
  */
 
-import { calendarProblem, microsOfParts, type TimestampParts } from '../stix/timestamp';
+import { calendarProblem, microsOfParts, partsOfMatch } from '../stix/timestamp';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,32}))?(?:([Zz])|([+\- ])(\d{2}):(\d{2}))$/;
 
 export function parseAddedAfter(value: string): number | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
-  const parts: TimestampParts = {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: Number(m[4]),
-    minute: Number(m[5]),
-    second: Number(m[6]),
-    fraction: m[7] ?? '',
-  };
+  const parts = partsOfMatch(m);
   if (calendarProblem(parts) !== null) return null;
   let offsetMinutes = 0;
   if (m[9] !== undefined) {
