@@ -12,6 +12,7 @@ import { configPath } from './context';
 import { Doctor } from './doctor';
 import { hashPasswordCommand } from './hash-password';
 import { serveCommand } from './serve';
+import { registerStoreCommands } from './store-copy';
 import { readStdinText } from './stdin';
 import { validateCommand } from './validate';
 
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
       process.exitCode = await doctor.run(url);
     });
   registerAdminCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 

@@ -5,7 +5,7 @@
  * it cannot undo them.
  */
 
-import { AccordError, ConfigError } from '../errors';
+import { AccordError, ConfigError, ConflictError } from '../errors';
 import type { Config } from '../config/types';
 import type { Directory } from './directory';
 
@@ -15,6 +15,8 @@ export async function seedIfEmpty(directory: Directory, seed: Config['seed']): P
     try {
       await work();
     } catch (error) {
+      // Another instance starting on the same empty store seeded this entity first.
+      if (error instanceof ConflictError) return;
       if (error instanceof AccordError) throw new ConfigError([`${path}: ${error.message}`]);
       throw error;
     }

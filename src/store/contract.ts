@@ -147,6 +147,29 @@ export interface StoredAuditEntry extends AuditEntry {
   seq: number;
 }
 
+/**
+ * One record with everything needed to recreate it exactly in another store
+ * (`accord store copy`): the stored version and key, whether the version was
+ * assigned by the store, and the original dateAdded.
+ */
+export interface RecordDump {
+  id: string;
+  type: string;
+  version: string;
+  versionKey: string;
+  specVersion: string;
+  /** True when the object had no version and `version` is its first record's dateAdded. */
+  versionless: boolean;
+  dateAdded: number;
+  body: string;
+}
+
+/** A collection that holds or held records, with the highest dateAdded ever assigned in it. */
+export interface CollectionMark {
+  id: string;
+  lastDateAdded: number;
+}
+
 export interface AuditQuery {
   partnership?: string;
   afterSeq?: number;
@@ -187,6 +210,25 @@ export interface Store {
 
   /** A named server-wide secret, created once with `create` and then shared by every instance. */
   getOrCreateSecret(name: string, create: () => string): Promise<string>;
+
+  // For copying a whole store (`accord store copy`); entities and the audit
+  // trail are copied through listEntities and listAudit.
+  /** Every collection records were ever added or imported to, sorted by id. */
+  listCollections(): Promise<CollectionMark[]>;
+  /** Records of a collection with dateAdded after `after`, oldest first, at most `limit`. */
+  exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]>;
+  /**
+   * Writes exported records unchanged, dateAdded included, in one atomic write.
+   * ConflictError when a dateAdded is not above the collection's last one (and
+   * the one before it in the list), or when the id and version are already
+   * stored. Afterwards the collection's last dateAdded is at least `lastDateAdded`,
+   * so values freed by deletes in the source are not reused.
+   */
+  importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void>;
+  /** Statuses, expired or not, with an id after `afterId`, sorted by id, at most `limit`. */
+  listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]>;
+  /** Every named secret, sorted by name. */
+  listSecrets(): Promise<Array<{ name: string; value: string }>>;
 
   /** A cheap liveness probe of the backend. */
   ping(): Promise<void>;

@@ -82,7 +82,7 @@ describe('per-object results', () => {
     const wrongPrefix = indicator({ id: `malware--${randomUUID()}` });
     const badTime = malware({ modified: '2026-13-01T00:00:00Z' });
     const notObject = 'just a string';
-    const specTwo = { ...malware(), spec_version: '2.0' };
+    const specTwo: Record<string, unknown> = { ...malware(), spec_version: '2.0' };
     const res = await server.post(OBJECTS, envelope(good1, noType, wrongPrefix, good2, badTime, notObject, specTwo));
     const status = body(res);
     expect(res.status).toBe(202);

@@ -160,8 +160,8 @@ describe('discovery and API root', () => {
   test('when alice asks for discovery, then she sees only her API root, as an absolute URL, default first', async () => {
     const res = await server.get('/taxii2/');
     expect(res.status).toBe(200);
-    const host = `http://${res.request.host}`;
-    expect(body(res)).toEqual({ title: 'Test server', default: `${host}/api1/`, api_roots: [`${host}/api1/`] });
+    const doc = body(res);
+    expect(doc).toEqual({ title: 'Test server', default: doc.api_roots[0], api_roots: [expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api1\/$/)] });
   });
 
   test('when bob asks for discovery, then he sees only his root and no default he cannot use', async () => {

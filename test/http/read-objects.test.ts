@@ -14,7 +14,7 @@ const multiV3 = { ...multi, modified: '2020-03-01T00:00:00.000Z', name: 'v3' };
 const multiV2 = { ...multi, modified: '2020-02-01T00:00:00.000Z', name: 'v2' };
 const bad = malware();
 const ip = ipv4('192.0.2.1');
-const older = { ...indicator(), spec_version: '2.1' };
+const older: Record<string, unknown> = { ...indicator(), spec_version: '2.1' };
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -15,7 +15,7 @@ import { newKeyToken } from '../../src/auth/api-key-token';
 import { buildConfig } from '../../src/config/load';
 import { startServer, type RunningServer } from '../../src/server';
 import { HttpsClient, type HttpsResult } from '../support/https-client';
-import { PASSWORD_HASH, PASSWORD, TAXII } from '../support/harness';
+import { PASSWORD_HASH, PASSWORD, TAXII, testStoreConfig } from '../support/harness';
 import { makePki, type Pki } from '../support/pki';
 import { indicator } from '../support/stix';
 
@@ -137,7 +137,7 @@ beforeAll(async () => {
     {
       log: { level: 'silent' },
       server: { port: 0, tls: { cert_file: pki.serverCertFile, key_file: pki.serverKeyFile, client_ca_file: pki.caFile } },
-      store: { data_dir: join(dir, 'data') },
+      store: testStoreConfig(join(dir, 'data')),
       auth: { failed_logins: { per_source: 100000, per_account: 100000 } },
       seed: {
         organisations: ORGS.map((org) => ({

@@ -26,7 +26,7 @@ test('when shutdown starts during a large POST, then the POST completes and the 
     const stopping = running.shutdown();
     const res = await posting;
     expect(res.status).toBe(202);
-    expect((await res.json()).success_count).toBe(5000);
+    expect(((await res.json()) as { success_count: number }).success_count).toBe(5000);
     await stopping;
     await expect(fetch(`${running.url}/_health`)).rejects.toThrow();
     await expect(running.runtime.store.ping()).rejects.toThrow();

@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { NewRecord, RecordQuery, Store, StoredStatus } from '../../src/store/contract';
+import type { NewRecord, RecordQuery, Store, StoredStatus, VersionSelector } from '../../src/store/contract';
 import { timestampKey } from '../../src/stix/timestamp';
 
 export interface StoreHarness {
@@ -14,9 +14,9 @@ export interface StoreHarness {
   cleanup(): Promise<void>;
 }
 
-const ALL = { all: true } as const;
-const LAST = { all: false, first: false, last: true, at: [] } as const;
-const FIRST = { all: false, first: true, last: false, at: [] } as const;
+const ALL: VersionSelector = { all: true };
+const LAST: VersionSelector = { all: false, first: false, last: true, at: [] };
+const FIRST: VersionSelector = { all: false, first: true, last: false, at: [] };
 
 function rec(id: string, version: string | null, extra: Record<string, unknown> = {}, specVersion = '2.1'): NewRecord {
   const type = id.split('--')[0]!;
@@ -188,6 +188,52 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       });
     });
 
+    test('when versions arrive out of order, with two spec versions and deletes, then every query matches a direct reading of the pipeline', async () => {
+      // A deterministic shuffle of adds and deletes, checked against checklist §3.4 computed naively.
+      let seed = 7;
+      const rand = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 16) % n;
+      };
+      const ids = Array.from({ length: 6 }, () => sid('indicator'));
+      const live: Array<{ id: string; version: string; key: string; spec: string; dateAdded: number }> = [];
+      for (let step = 0; step < 60; step++) {
+        const id = ids[rand(ids.length)]!;
+        if (step % 9 === 8 && live.some((r) => r.id === id)) {
+          const victim = live.filter((r) => r.id === id).pop()!;
+          await store.deleteRecords(query(coll, { ids: [id], versions: { all: false, first: false, last: false, at: [victim.key] }, specVersions: [victim.spec] }));
+          live.splice(live.indexOf(victim), 1);
+          continue;
+        }
+        const version = `2020-01-${String(1 + rand(20)).padStart(2, '0')}T00:00:00.000Z`;
+        const spec = rand(4) === 0 ? '2.0' : '2.1';
+        const [outcome] = await store.addRecords(coll, [rec(id, version, {}, spec)]);
+        if (outcome!.kind === 'added') live.push({ id, version, key: timestampKey(version), spec, dateAdded: outcome!.dateAdded });
+      }
+      const expected = (after: number | undefined, pick: 'first' | 'last' | 'all', specs: 'latest' | string[]) => {
+        const remaining = live.filter((r) => (after === undefined || r.dateAdded > after) && (specs === 'latest' || specs.includes(r.spec)));
+        const kept = remaining.filter((r) => {
+          const same = remaining.filter((s) => s.id === r.id);
+          if (specs === 'latest' && same.some((s) => s.spec > r.spec)) return false;
+          const rivals = same.filter((s) => specs !== 'latest' || s.spec === r.spec);
+          if (pick === 'last') return !rivals.some((s) => s.key > r.key);
+          if (pick === 'first') return !rivals.some((s) => s.key < r.key);
+          return true;
+        });
+        return kept.sort((a, b) => a.dateAdded - b.dateAdded).map((r) => `${r.id}@${r.version}/${r.spec}`);
+      };
+      const bounds = [undefined, ...live.map((r) => r.dateAdded).sort((a, b) => a - b).filter((_, i) => i % 5 === 0)];
+      for (const after of bounds) {
+        for (const pick of ['first', 'last', 'all'] as const) {
+          for (const specs of ['latest', ['2.1'], ['2.0'], ['2.0', '2.1']] as Array<'latest' | string[]>) {
+            const versions = pick === 'all' ? ALL : { all: false as const, first: pick === 'first', last: pick === 'last', at: [] };
+            const page = await store.findRecords(query(coll, { ...(after !== undefined ? { after } : {}), versions, specVersions: specs }));
+            expect([after, pick, specs, page.records.map((r) => `${r.id}@${r.version}/${r.specVersion}`)]).toEqual([after, pick, specs, expected(after, pick, specs)]);
+          }
+        }
+      }
+    });
+
     describe('spec versions', () => {
       test('when an object has records of two spec versions, then the default keeps the highest and a filter picks explicitly', async () => {
         const id = sid('indicator');
@@ -312,6 +358,98 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       const rest = await store.listAudit({ partnership: 'p1', limit: 5, afterSeq: p1.entries[0]!.seq });
       expect(rest.entries.map((e) => e.objectCount)).toEqual([3]);
       expect(rest.more).toBe(false);
+    });
+
+    describe('copying a store', () => {
+      test('when a collection is exported and imported elsewhere, then records, versions and date_added come back exactly', async () => {
+        const a = sid('indicator');
+        const sco = sid('ipv4-addr');
+        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(sco, null, { value: '10.0.0.1' })]);
+        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.5Z', {}, '2.0'), rec(a, '2019-12-01T00:00:00Z')]);
+        const note = sid('note');
+        const [gone] = await store.addRecords(coll, [rec(note, '2020-01-01T00:00:00Z')]);
+        await store.deleteRecords(query(coll, { ids: [note] }));
+        const mark = (await store.listCollections()).find((m) => m.id === coll);
+        expect(mark).toEqual({ id: coll, lastDateAdded: gone!.dateAdded });
+
+        const head = await store.exportRecords(coll, undefined, 2);
+        const tail = await store.exportRecords(coll, head[1]!.dateAdded, 10);
+        const dumps = [...head, ...tail];
+        expect(dumps.map((d) => [d.id, d.versionless, d.specVersion])).toEqual([
+          [a, false, '2.1'],
+          [sco, true, '2.1'],
+          [a, false, '2.0'],
+          [a, false, '2.1'],
+        ]);
+        expect(dumps[2]).toMatchObject({ version: '2020-02-01T00:00:00.5Z', versionKey: timestampKey('2020-02-01T00:00:00.5Z') });
+
+        const copy = randomUUID();
+        const later = mark!.lastDateAdded + 3_600_000_000;
+        await store.importRecords(copy, head);
+        await store.importRecords(copy, tail, later);
+        expect(await store.exportRecords(copy, undefined, 10)).toEqual(dumps);
+        expect((await store.listCollections()).find((m) => m.id === copy)).toEqual({ id: copy, lastDateAdded: later });
+        const reads: Array<Partial<RecordQuery>> = [{ versions: LAST }, { versions: FIRST }, { specVersions: 'all', versions: LAST }, { after: head[0]!.dateAdded }];
+        for (const extra of reads) {
+          expect((await store.findRecords(query(copy, extra))).records).toEqual((await store.findRecords(query(coll, extra))).records);
+        }
+        const [again] = await store.addRecords(copy, [rec(sco, null, { value: '10.0.0.1' })]);
+        expect(again).toEqual({ kind: 'duplicate', dateAdded: dumps[1]!.dateAdded, version: dumps[1]!.version, sameContent: true });
+        const [next] = await store.addRecords(copy, [rec(sid('tool'), '2021-01-01T00:00:00Z')]);
+        expect(next!.dateAdded).toBe(later + 1);
+      });
+
+      test('when an import repeats a version or does not follow the last date_added, then it is a conflict and nothing is written', async () => {
+        await store.addRecords(coll, [rec(sid('malware'), '2020-01-01T00:00:00.000Z'), rec(sid('ipv4-addr'), null)]);
+        const [dump, versionless] = await store.exportRecords(coll, undefined, 10);
+        const other = randomUUID();
+        await store.importRecords(other, [dump!, versionless!]);
+        const after = versionless!.dateAdded;
+        const newer = { ...dump!, version: '2021-01-01T00:00:00Z', versionKey: timestampKey('2021-01-01T00:00:00Z') };
+        const fresh = { ...dump!, id: sid('malware') };
+        const attempts = [
+          [{ ...dump!, version: '2020-01-01T00:00:00Z', dateAdded: after + 10 }],
+          [{ ...versionless!, version: '2022-01-01T00:00:00.000000Z', versionKey: timestampKey('2022-01-01T00:00:00Z'), dateAdded: after + 10 }],
+          [{ ...newer, dateAdded: after }],
+          [{ ...fresh, dateAdded: after + 10 }, { ...fresh, dateAdded: after + 20 }],
+          [{ ...fresh, dateAdded: after + 20 }, { ...newer, dateAdded: after + 10 }],
+        ];
+        for (const records of attempts) await expect(store.importRecords(other, records)).rejects.toMatchObject({ code: 'conflict' });
+        expect(await store.exportRecords(other, undefined, 10)).toEqual([dump, versionless]);
+        expect((await store.listCollections()).find((m) => m.id === other)!.lastDateAdded).toBe(after);
+      });
+
+      test('when statuses and secrets are listed, then every one comes back in order, expired or not', async () => {
+        const status = (id: string, expiresAt: number): StoredStatus => ({
+          id,
+          apiRoot: 'root',
+          collectionId: coll,
+          owner: 'user:alice',
+          status: 'complete',
+          requestTimestamp: '2026-01-01T00:00:00.000000Z',
+          totalCount: 1,
+          successCount: 1,
+          failureCount: 0,
+          pendingCount: 0,
+          successes: [{ id: 'indicator--1', version: 'v' }],
+          failures: [],
+          pendings: [],
+          expiresAt,
+        });
+        const statuses = [status(randomUUID(), 1), status(randomUUID(), Number.MAX_SAFE_INTEGER), status(randomUUID(), 5)];
+        for (const s of statuses) await store.putStatus(s);
+        const sorted = [...statuses].sort((x, y) => (x.id < y.id ? -1 : 1));
+        const first = await store.listStatuses(undefined, 2);
+        expect(first).toEqual(sorted.slice(0, 2));
+        expect(await store.listStatuses(first[1]!.id, 10)).toEqual(sorted.slice(2));
+        expect(await store.listSecrets()).toEqual([]);
+        await store.getOrCreateSecret('signing', () => 'two');
+        await store.getOrCreateSecret('cursor', () => 'one');
+        expect(await store.listSecrets()).toEqual([
+          { name: 'cursor', value: 'one' },
+          { name: 'signing', value: 'two' },
+        ]);
+      });
     });
 
     test('when two handles ask for the same secret, then both get the first one created', async () => {

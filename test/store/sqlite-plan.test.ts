@@ -4,13 +4,13 @@
  */
 
 import Database from 'better-sqlite3';
-import type { RecordQuery } from '../../src/store/contract';
+import type { RecordQuery, VersionSelector } from '../../src/store/contract';
 import { selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
 import { SCHEMA_SQL } from '../../src/store/sqlite/schema';
 
 const db = new Database(':memory:');
 db.exec(SCHEMA_SQL);
-const LAST = { all: false, first: false, last: true, at: [] } as const;
+const LAST: VersionSelector = { all: false, first: false, last: true, at: [] };
 const base: RecordQuery = { collectionId: 'c', versions: LAST, specVersions: 'latest', limit: 1000, withBody: true };
 
 const shapes: Array<[string, RecordQuery]> = [

@@ -29,6 +29,34 @@ const org = (id: string, ...usernames: string[]) => ({
 });
 
 /**
+ * The store a test server uses: a SQLite file in `dataDir`, or, when
+ * ACCORD_TEST_STORE=mongodb and MONGODB_URI are set (the GitHub workflow), a fresh
+ * MongoDB database named after the directory, so the whole HTTP suite also runs
+ * on MongoDB.
+ */
+export function testStoreConfig(dataDir: string): Record<string, unknown> {
+  const uri = process.env.MONGODB_URI;
+  if (process.env.ACCORD_TEST_STORE !== 'mongodb' || !uri) return { data_dir: dataDir };
+  return { data_dir: dataDir, backend: 'mongodb', mongodb: { uri, database: mongoDatabaseFor(dataDir) } };
+}
+
+function mongoDatabaseFor(dataDir: string): string {
+  return `accord_test_${dataDir.replace(/[^A-Za-z0-9]/g, '').slice(-24)}`;
+}
+
+async function dropTestStore(dataDir: string): Promise<void> {
+  const uri = process.env.MONGODB_URI;
+  if (process.env.ACCORD_TEST_STORE !== 'mongodb' || !uri) return;
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(uri);
+  try {
+    await client.db(mongoDatabaseFor(dataDir)).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+/**
  * Partnership "api1": alpha (alice) publisher, gamma (carol) consumer, delta (dave)
  * steward; collections RW ("rw") and SECOND ("second"). Partnership "api2": beta
  * (bob) steward; collection OTHER. Mallory's organisation belongs to nothing;
@@ -37,7 +65,7 @@ const org = (id: string, ...usernames: string[]) => ({
 export function standardConfig(dataDir: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     log: { level: 'silent' },
-    store: { data_dir: dataDir },
+    store: testStoreConfig(dataDir),
     taxii: { discovery: { title: 'Test server', default: 'api1' } },
     seed: {
       organisations: [org('alpha', 'alice'), org('beta', 'bob'), org('gamma', 'carol'), org('delta', 'dave'), org('mallory-org', 'mallory'), org('ops', 'root')],
@@ -112,6 +140,7 @@ export async function startTestServer(
     },
     close: async () => {
       await runtime.close();
+      await dropTestStore(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -119,6 +148,6 @@ export async function startTestServer(
 }
 
 /** Parses a TAXII response body (supertest does not parse application/taxii+json). */
-export function body(res: request.Response): Record<string, any> {
+export function body(res: { text: string }): Record<string, any> {
   return res.text === '' ? {} : JSON.parse(res.text);
 }

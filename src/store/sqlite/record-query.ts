@@ -5,13 +5,15 @@
  *
  * Version selection is relative to the records left after the bound and the
  * spec-version filter (checklist §3.4): a record is the `last` of its object when
- * no other remaining record of the same id has a later version.
+ * no other remaining record of the same id has a later version. The version
+ * marks (version-marks.ts) answer that per row; subqueries on records_by_object
+ * remain for filters that mix spec versions.
  *
  * Index choice is forced rather than left to the planner, so that a page never
- * scans the collection: by id through records_by_version, by one type through
+ * scans the collection: by id through records_by_object, by one type through
  * records_by_type, by several types as one ordered, limited branch per type, and
  * otherwise in date order through records_by_date. Rival versions are always
- * looked up by (coll, stix_id).
+ * looked up by (coll, stix_id) in records_by_object, which covers them.
  */
 
 import type { RecordQuery } from '../contract';
@@ -26,28 +28,37 @@ type Params = Record<string, string | number>;
 /** Conditions on `r` shared by every access path: bound, spec versions, version selection. */
 function commonConditions(q: RecordQuery, params: Params): string[] {
   const conditions: string[] = [];
-  const rivals = ['s.coll = r.coll', 's.stix_id = r.stix_id', 's.rid != r.rid'];
-  const rival = (extra: string) => `NOT EXISTS (SELECT 1 FROM records s INDEXED BY records_by_version WHERE ${rivals.join(' AND ')} AND ${extra})`;
-
   if (q.after !== undefined) {
     params.after = q.after;
     conditions.push('r.date_added > @after');
-    rivals.push('s.date_added > @after');
   }
+  // A version mark passes when no outranking version was added after the bound.
+  const unmarked = (column: string) => (q.after === undefined ? `r.${column} IS NULL` : `(r.${column} IS NULL OR r.${column} <= @after)`);
+  const sameSpecRivals = q.specVersions === 'latest' || (Array.isArray(q.specVersions) && q.specVersions.length === 1);
+
   if (Array.isArray(q.specVersions)) {
     params.specs = JSON.stringify(q.specVersions);
     conditions.push('r.spec_version IN (SELECT value FROM json_each(@specs))');
-    rivals.push('s.spec_version IN (SELECT value FROM json_each(@specs))');
   } else if (q.specVersions === 'latest') {
     // Without match[spec_version], keep each object's highest spec version only.
-    conditions.push(rival('s.spec_version > r.spec_version'));
-    rivals.push('s.spec_version = r.spec_version');
+    conditions.push(unmarked('higher_spec_at'));
   }
+
   const v = q.versions;
   if (!v.all) {
     const picks: string[] = [];
-    if (v.first) picks.push(rival('s.version_key < r.version_key'));
-    if (v.last) picks.push(rival('s.version_key > r.version_key'));
+    if (sameSpecRivals) {
+      if (v.first) picks.push(unmarked('older_at'));
+      if (v.last) picks.push(unmarked('newer_at'));
+    } else {
+      // Rivals of several spec versions: the marks only know same-spec rivals, so ask the index.
+      const rivals = ['s.coll = r.coll', 's.stix_id = r.stix_id'];
+      if (q.after !== undefined) rivals.push('s.date_added > @after');
+      if (Array.isArray(q.specVersions)) rivals.push('s.spec_version IN (SELECT value FROM json_each(@specs))');
+      const rival = (extra: string) => `NOT EXISTS (SELECT 1 FROM records s INDEXED BY records_by_object WHERE ${rivals.join(' AND ')} AND ${extra})`;
+      if (v.first) picks.push(rival('s.version_key < r.version_key'));
+      if (v.last) picks.push(rival('s.version_key > r.version_key'));
+    }
     if (v.at.length > 0) {
       params.at = JSON.stringify(v.at);
       picks.push('r.version_key IN (SELECT value FROM json_each(@at))');
@@ -63,7 +74,7 @@ function branch(q: RecordQuery, collPk: number, columns: string, params: Params,
   const conditions = ['r.coll = @coll', ...commonConditions(q, params)];
   let index = 'records_by_date';
   if (q.ids !== undefined) {
-    index = 'records_by_version';
+    index = 'records_by_object';
     params.ids = JSON.stringify(q.ids);
     conditions.push('r.stix_id IN (SELECT value FROM json_each(@ids))');
     if (q.types !== undefined) {

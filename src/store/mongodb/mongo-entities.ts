@@ -1,0 +1,170 @@
+/**
+ * Entities, the audit trail, statuses and secrets in MongoDB. Unique indexes
+ * make creation and renaming safe under concurrency; the errors and their
+ * messages are those of the SQLite backend.
+ */
+
+import type { Collection, Filter, MongoClient } from 'mongodb';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { AuditEntry, AuditQuery, Entity, EntityKind, StoredAuditEntry, StoredStatus } from '../contract';
+import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type EntityDoc, type SecretDoc, type StatusDoc } from './schema';
+import { inTransaction, isDuplicateKey } from './transactions';
+
+export interface EntityCollections {
+  client: MongoClient;
+  entities: Collection<EntityDoc>;
+  audit: Collection<AuditDoc>;
+  statuses: Collection<StatusDoc>;
+  /** Both on the `meta` collection. */
+  counters: Collection<CounterDoc>;
+  secrets: Collection<SecretDoc>;
+}
+
+const ENTITY_FIELDS = { _id: 0, kind: 1, id: 1, uniqueKey: 1, refs: 1, doc: 1 } as const;
+
+export class MongoEntities {
+  constructor(private readonly c: EntityCollections) {}
+
+  async create(entity: Entity): Promise<void> {
+    try {
+      await this.c.entities.insertOne(toEntityDoc(entity));
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Which index refused it: the id is reported first, as the SQLite backend does.
+      if (await this.c.entities.findOne({ kind: entity.kind, id: entity.id }, { projection: { _id: 1 } })) {
+        throw new ConflictError(`A ${entity.kind} with id ${entity.id} already exists.`);
+      }
+      throw new ConflictError(`A ${entity.kind} named ${entity.uniqueKey} already exists.`);
+    }
+  }
+
+  async replace(entity: Entity): Promise<void> {
+    try {
+      const result = await this.c.entities.replaceOne({ kind: entity.kind, id: entity.id }, toEntityDoc(entity));
+      if (result.matchedCount === 0) throw new NotFoundError(`No ${entity.kind} with id ${entity.id}.`);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      throw new ConflictError(`A ${entity.kind} named ${entity.uniqueKey} already exists.`);
+    }
+  }
+
+  async get(kind: EntityKind, id: string): Promise<Entity | null> {
+    const doc = await this.c.entities.findOne({ kind, id }, { projection: ENTITY_FIELDS, hint: INDEX.entitiesById });
+    return doc ? toEntity(doc) : null;
+  }
+
+  async findByKey(kind: EntityKind, uniqueKey: string): Promise<Entity | null> {
+    const doc = await this.c.entities.findOne(keyLookup(kind, uniqueKey), { projection: ENTITY_FIELDS });
+    return doc ? toEntity(doc) : null;
+  }
+
+  async list(kind: EntityKind, ref?: string): Promise<Entity[]> {
+    const docs =
+      ref === undefined
+        ? await this.c.entities.find({ kind }, { projection: ENTITY_FIELDS, sort: { id: 1 }, hint: INDEX.entitiesById }).toArray()
+        : await this.c.entities.find({ kind, refs: ref }, { projection: ENTITY_FIELDS, sort: { id: 1 }, hint: INDEX.entitiesByRef }).toArray();
+    return docs.map(toEntity);
+  }
+
+  async delete(kind: EntityKind, id: string): Promise<boolean> {
+    return (await this.c.entities.deleteOne({ kind, id })).deletedCount > 0;
+  }
+
+  /**
+   * Takes a block of sequence numbers from the counter document and inserts the
+   * entries in one transaction: concurrent appenders conflict on the counter, so
+   * entries commit in seq order and a reader paging by seq never skips one.
+   */
+  async appendAudit(entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await inTransaction(this.c.client, async (session) => {
+      // The counter document exists from start-up (MongoStore.open), so no transaction races to create it.
+      const counter = await this.c.counters.findOneAndUpdate(
+        { _id: META_AUDIT_SEQ },
+        { $inc: { value: entries.length } },
+        { session, returnDocument: 'after' },
+      );
+      if (!counter) throw new Error('the audit_seq counter document is missing');
+      const last = counter.value;
+      const first = last - entries.length + 1;
+      const docs = entries.map((entry, i): AuditDoc => ({ ...(JSON.parse(JSON.stringify(entry)) as AuditEntry), _id: first + i }));
+      await this.c.audit.insertMany(docs, { session, ordered: true });
+    });
+  }
+
+  async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
+    const filter = { _id: { $gt: query.afterSeq ?? 0 }, ...(query.partnership === undefined ? {} : { partnership: query.partnership }) };
+    const docs = await this.c.audit
+      .find(filter, { sort: { _id: 1 }, limit: query.limit + 1, hint: query.partnership === undefined ? { _id: 1 } : INDEX.auditByPartnership })
+      .toArray();
+    const more = docs.length > query.limit;
+    if (more) docs.pop();
+    return {
+      entries: docs.map(({ _id, ...entry }) => ({ ...(entry as unknown as AuditEntry), seq: _id })),
+      more,
+    };
+  }
+
+  async putStatus(status: StoredStatus): Promise<void> {
+    await this.c.statuses.replaceOne({ _id: status.id }, { expiresAt: status.expiresAt, doc: JSON.stringify(status) }, { upsert: true });
+  }
+
+  async getStatus(id: string, now: number): Promise<StoredStatus | null> {
+    const doc = await this.c.statuses.findOne({ _id: id, expiresAt: { $gt: now } });
+    return doc ? (JSON.parse(doc.doc) as StoredStatus) : null;
+  }
+
+  async purgeStatuses(now: number): Promise<number> {
+    return (await this.c.statuses.deleteMany({ expiresAt: { $lte: now } }, { hint: INDEX.statusesByExpiry })).deletedCount;
+  }
+
+  async listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {
+    const filter = afterId === undefined ? {} : { _id: { $gt: afterId } };
+    const docs = await this.c.statuses.find(filter, { sort: { _id: 1 }, limit, hint: { _id: 1 } }).toArray();
+    return docs.map((doc) => JSON.parse(doc.doc) as StoredStatus);
+  }
+
+  /**
+   * The first instance to ask creates the secret; `$setOnInsert` on an upsert
+   * keeps whichever value was inserted first, and a lost race on `_id` reads it.
+   */
+  async getOrCreateSecret(name: string, create: () => string): Promise<string> {
+    const _id = SECRET_PREFIX + name;
+    const found = await this.c.secrets.findOne({ _id });
+    if (found) return found.value;
+    try {
+      const doc = await this.c.secrets.findOneAndUpdate({ _id }, { $setOnInsert: { value: create() } }, { upsert: true, returnDocument: 'after' });
+      return doc!.value;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.c.secrets.findOne({ _id }))!.value;
+    }
+  }
+
+  async listSecrets(): Promise<Array<{ name: string; value: string }>> {
+    const docs = await this.c.secrets.find({ _id: { $gte: SECRET_PREFIX, $lt: nextPrefix(SECRET_PREFIX) } }, { sort: { _id: 1 } }).toArray();
+    return docs.map((doc) => ({ name: doc._id.slice(SECRET_PREFIX.length), value: doc.value }));
+  }
+}
+
+/** `$exists` repeats the partial index's filter, so that the planner can use entities_by_key. */
+export function keyLookup(kind: EntityKind, uniqueKey: string): Filter<EntityDoc> {
+  return { kind, uniqueKey: { $eq: uniqueKey, $exists: true } };
+}
+
+function toEntityDoc(entity: Entity): EntityDoc {
+  const doc: EntityDoc = { kind: entity.kind, id: entity.id, refs: [...entity.refs], doc: JSON.stringify(entity.doc) };
+  if (entity.uniqueKey !== undefined) doc.uniqueKey = entity.uniqueKey;
+  return doc;
+}
+
+function toEntity(doc: EntityDoc): Entity {
+  const entity: Entity = { kind: doc.kind as EntityKind, id: doc.id, refs: doc.refs, doc: JSON.parse(doc.doc) as Record<string, unknown> };
+  if (doc.uniqueKey !== undefined && doc.uniqueKey !== null) entity.uniqueKey = doc.uniqueKey;
+  return entity;
+}
+
+/** The smallest string above every string starting with `prefix`. */
+function nextPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

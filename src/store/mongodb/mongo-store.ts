@@ -1,0 +1,234 @@
+/**
+ * The MongoDB backend (official driver), for several Accord instances sharing
+ * one database. It needs a replica set, for transactions and snapshot reads; a
+ * single-node replica set is enough. Semantics are those of the SQLite backend:
+ * - timestamps stay strings, ordered by their `timestampKey` stored beside them;
+ * - dateAdded is strictly increasing per collection across processes and
+ *   committed in that order (record-writer.ts);
+ * - a page is read at one point in time (a snapshot session) through indexes
+ *   only (record-reader.ts), and cursors carry no server state.
+ */
+
+import { MongoClient, MongoError, type Collection, type Db } from 'mongodb';
+import { AccordError, StoreUnavailableError } from '../../errors';
+import { nowMicros, type MicroClock } from '../clock';
+import type {
+  AddOutcome,
+  AuditEntry,
+  AuditQuery,
+  CollectionMark,
+  Entity,
+  EntityKind,
+  NewRecord,
+  RecordDump,
+  RecordPage,
+  RecordQuery,
+  Store,
+  StoredAuditEntry,
+  StoredStatus,
+} from '../contract';
+import { MongoEntities } from './mongo-entities';
+import { toStoredRecord } from './record-query';
+import { countSelected, findPage } from './record-reader';
+import { RecordWriter } from './record-writer';
+import {
+  COLLECTIONS,
+  ensureIndexes,
+  INDEX,
+  META_AUDIT_SEQ,
+  META_SCHEMA_VERSION,
+  SCHEMA_VERSION,
+  type CollectionDoc,
+  type CounterDoc,
+  type RecordDoc,
+} from './schema';
+import { describeMongoError, guard, inSnapshot, isDuplicateKey, KeyedQueue } from './transactions';
+
+export interface MongoOptions {
+  /** A connection string to a replica set, e.g. `mongodb://db1,db2,db3/?replicaSet=rs0`. */
+  uri: string;
+  database: string;
+  clock?: MicroClock;
+}
+
+const DUMP_FIELDS = { _id: 0, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1, versionless: 1, dateAdded: 1, body: 1 } as const;
+
+export class MongoStore implements Store {
+  private readonly records: Collection<RecordDoc>;
+  private readonly collections: Collection<CollectionDoc>;
+  private readonly writer: RecordWriter;
+  private readonly entities: MongoEntities;
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    clock: MicroClock,
+  ) {
+    this.records = db.collection<RecordDoc>(COLLECTIONS.records);
+    this.collections = db.collection<CollectionDoc>(COLLECTIONS.collections);
+    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, clock, queue: new KeyedQueue() });
+    this.entities = new MongoEntities({
+      client,
+      entities: db.collection(COLLECTIONS.entities),
+      audit: db.collection(COLLECTIONS.audit),
+      statuses: db.collection(COLLECTIONS.statuses),
+      counters: db.collection(COLLECTIONS.meta),
+      secrets: db.collection(COLLECTIONS.meta),
+    });
+  }
+
+  /** Connects, checks for a replica set, and creates the indexes and counters if missing. */
+  static async open(options: MongoOptions): Promise<MongoStore> {
+    let client: MongoClient | undefined;
+    try {
+      client = new MongoClient(options.uri, { appName: 'accord', ignoreUndefined: true });
+      await client.connect();
+      const hello = await client.db('admin').command({ hello: 1 });
+      if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
+        throw new StoreUnavailableError(
+          'MongoDB is running as a standalone server: Accord needs a replica set for transactions (a single-node replica set is enough; start mongod with --replSet and run rs.initiate()).',
+        );
+      }
+      // Majority writes: a snapshot read (majority-committed data) then sees every acknowledged write.
+      const db = client.db(options.database, { writeConcern: { w: 'majority' } });
+      await ensureIndexes(db);
+      const counters = db.collection<CounterDoc>(COLLECTIONS.meta);
+      for (const [id, value] of [
+        [META_SCHEMA_VERSION, SCHEMA_VERSION],
+        [META_AUDIT_SEQ, 0],
+      ] as const) {
+        await counters.updateOne({ _id: id }, { $setOnInsert: { value } }, { upsert: true }).catch((error: unknown) => {
+          if (!isDuplicateKey(error)) throw error;
+        });
+      }
+      return new MongoStore(client, db, options.clock ?? nowMicros);
+    } catch (error) {
+      await client?.close().catch(() => undefined);
+      if (error instanceof AccordError) throw error;
+      const reason = error instanceof MongoError ? describeMongoError(error) : String(error);
+      throw new StoreUnavailableError(`Cannot open the MongoDB store (database ${options.database}): ${reason}`);
+    }
+  }
+
+  async addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
+    return guard(() => this.writer.add(collectionId, records));
+  }
+
+  async findRecords(query: RecordQuery): Promise<RecordPage> {
+    return guard(async () => {
+      const { picked, more } = await inSnapshot(this.client, (session) => findPage(this.records, session, query));
+      return { records: picked.map(toStoredRecord), more };
+    });
+  }
+
+  async countRecords(query: RecordQuery): Promise<number> {
+    return guard(() => inSnapshot(this.client, (session) => countSelected(this.records, session, query)));
+  }
+
+  async deleteRecords(query: RecordQuery): Promise<number> {
+    return guard(() => this.writer.delete(query));
+  }
+
+  async hasObject(collectionId: string, id: string): Promise<boolean> {
+    return guard(async () => {
+      const doc = await this.records.findOne({ collection: collectionId, stixId: id }, { projection: { _id: 1 }, hint: INDEX.recordsByVersion });
+      return doc !== null;
+    });
+  }
+
+  async putStatus(status: StoredStatus): Promise<void> {
+    return guard(() => this.entities.putStatus(status));
+  }
+
+  async getStatus(id: string, now: number): Promise<StoredStatus | null> {
+    return guard(() => this.entities.getStatus(id, now));
+  }
+
+  async purgeStatuses(now: number): Promise<number> {
+    return guard(() => this.entities.purgeStatuses(now));
+  }
+
+  async createEntity(entity: Entity): Promise<void> {
+    return guard(() => this.entities.create(entity));
+  }
+
+  async replaceEntity(entity: Entity): Promise<void> {
+    return guard(() => this.entities.replace(entity));
+  }
+
+  async getEntity(kind: EntityKind, id: string): Promise<Entity | null> {
+    return guard(() => this.entities.get(kind, id));
+  }
+
+  async findEntityByKey(kind: EntityKind, uniqueKey: string): Promise<Entity | null> {
+    return guard(() => this.entities.findByKey(kind, uniqueKey));
+  }
+
+  async listEntities(kind: EntityKind, ref?: string): Promise<Entity[]> {
+    return guard(() => this.entities.list(kind, ref));
+  }
+
+  async deleteEntity(kind: EntityKind, id: string): Promise<boolean> {
+    return guard(() => this.entities.delete(kind, id));
+  }
+
+  async appendAudit(entries: AuditEntry[]): Promise<void> {
+    return guard(() => this.entities.appendAudit(entries));
+  }
+
+  async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
+    return guard(() => this.entities.listAudit(query));
+  }
+
+  async getOrCreateSecret(name: string, create: () => string): Promise<string> {
+    return guard(() => this.entities.getOrCreateSecret(name, create));
+  }
+
+  async listCollections(): Promise<CollectionMark[]> {
+    return guard(async () => {
+      const docs = await this.collections.find({}, { sort: { _id: 1 } }).toArray();
+      return docs.map((doc) => ({ id: doc._id, lastDateAdded: doc.lastDateAdded }));
+    });
+  }
+
+  async exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]> {
+    return guard(async () => {
+      const filter = after === undefined ? { collection: collectionId } : { collection: collectionId, dateAdded: { $gt: after } };
+      const docs = await this.records
+        .find<Omit<RecordDoc, 'collection'>>(filter, { sort: { dateAdded: 1 }, limit, hint: INDEX.recordsByDate, projection: DUMP_FIELDS })
+        .toArray();
+      return docs.map((doc) => ({
+        id: doc.stixId,
+        type: doc.type,
+        version: doc.version,
+        versionKey: doc.versionKey,
+        specVersion: doc.specVersion,
+        versionless: doc.versionless,
+        dateAdded: doc.dateAdded,
+        body: doc.body,
+      }));
+    });
+  }
+
+  async importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void> {
+    return guard(() => this.writer.import(collectionId, records, lastDateAdded));
+  }
+
+  async listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {
+    return guard(() => this.entities.listStatuses(afterId, limit));
+  }
+
+  async listSecrets(): Promise<Array<{ name: string; value: string }>> {
+    return guard(() => this.entities.listSecrets());
+  }
+
+  async ping(): Promise<void> {
+    return guard(async () => {
+      await this.db.command({ ping: 1 });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

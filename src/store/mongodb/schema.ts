@@ -1,0 +1,145 @@
+/**
+ * The MongoDB layout: one document per stored version ("record"), a counter
+ * document per TAXII collection, and documents for statuses, entities, the audit
+ * trail and server-wide values. Every index below serves a query of the storage
+ * contract; they are created at start-up with createIndexes, which leaves an
+ * existing index of the same name and definition alone.
+ */
+
+import type { Db, IndexDescription } from 'mongodb';
+
+export const SCHEMA_VERSION = 1;
+
+export const COLLECTIONS = {
+  records: 'records',
+  /** One counter document per TAXII collection (`_id` is its id). */
+  collections: 'collections',
+  statuses: 'statuses',
+  entities: 'entities',
+  audit: 'audit',
+  /** Key/value documents: schema version, audit sequence, secrets. */
+  meta: 'meta',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+
+/**
+ * One record. Timestamps keep their exact strings; `versionKey` is the sortable
+ * `timestampKey` beside it, and `dateAdded` is integer microseconds (a double,
+ * exact below 2^53), so no value ever goes through a BSON Date.
+ */
+export interface RecordDoc {
+  collection: string;
+  dateAdded: number;
+  stixId: string;
+  type: string;
+  version: string;
+  versionKey: string;
+  specVersion: string;
+  /** The object had no version: `version` is its first dateAdded. */
+  versionless: boolean;
+  /** The object's JSON text as received. */
+  body: string;
+}
+
+export interface CollectionDoc {
+  _id: string;
+  /** Highest dateAdded ever assigned in the collection, never lowered by a delete. */
+  lastDateAdded: number;
+  /** Bumped by every write transaction on the collection's records, so that they conflict and serialise. */
+  writes: number;
+}
+
+export interface StatusDoc {
+  _id: string;
+  expiresAt: number;
+  /** The StoredStatus as JSON text, like the SQLite backend. */
+  doc: string;
+}
+
+export interface EntityDoc {
+  kind: string;
+  id: string;
+  /** Absent (never null) when the entity has none, so the partial unique index ignores it. */
+  uniqueKey?: string;
+  refs: string[];
+  /** The entity's document as JSON text: kept exactly, whatever its field names. */
+  doc: string;
+}
+
+/** An audit entry's fields, with its position in the trail as `_id`. */
+export interface AuditDoc {
+  _id: number;
+  partnership?: string;
+  [field: string]: unknown;
+}
+
+/** In `meta`: `schema_version`, and `audit_seq`, the last audit seq taken. */
+export interface CounterDoc {
+  _id: string;
+  value: number;
+}
+
+/** In `meta`: `secret:<name>`. */
+export interface SecretDoc {
+  _id: string;
+  value: string;
+}
+
+export const META_SCHEMA_VERSION = 'schema_version';
+export const META_AUDIT_SEQ = 'audit_seq';
+export const SECRET_PREFIX = 'secret:';
+
+export const INDEX = {
+  recordsByDate: 'records_by_date',
+  recordsByVersion: 'records_by_version',
+  recordsByType: 'records_by_type',
+  versionlessRecords: 'records_versionless',
+  statusesByExpiry: 'statuses_by_expiry',
+  entitiesById: 'entities_by_id',
+  entitiesByKey: 'entities_by_key',
+  entitiesByRef: 'entities_by_ref',
+  auditByPartnership: 'audit_by_partnership',
+} as const;
+
+/** Index definitions per collection, each with the contract query it serves. */
+export const INDEXES: Record<CollectionName, IndexDescription[]> = {
+  records: [
+    // Pages in dateAdded order, the keyset cursor; unique, as dateAdded is per collection.
+    { name: INDEX.recordsByDate, key: { collection: 1, dateAdded: 1 }, unique: true },
+    // An object's versions: match[id], rival versions in version selection, duplicates, hasObject.
+    { name: INDEX.recordsByVersion, key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true },
+    // match[type] pages: one ordered scan per type, merged in dateAdded order.
+    { name: INDEX.recordsByType, key: { collection: 1, type: 1, dateAdded: 1 } },
+    // An object without a version has exactly one record (checklist §4.1): enforced under concurrency.
+    {
+      name: INDEX.versionlessRecords,
+      key: { collection: 1, stixId: 1 },
+      unique: true,
+      partialFilterExpression: { versionless: true },
+    },
+  ],
+  collections: [],
+  statuses: [{ name: INDEX.statusesByExpiry, key: { expiresAt: 1 } }],
+  entities: [
+    { name: INDEX.entitiesById, key: { kind: 1, id: 1 }, unique: true },
+    { name: INDEX.entitiesByKey, key: { kind: 1, uniqueKey: 1 }, unique: true, partialFilterExpression: { uniqueKey: { $exists: true } } },
+    // listEntities(kind, ref): equality on the multikey refs, then id order from the index.
+    { name: INDEX.entitiesByRef, key: { kind: 1, refs: 1, id: 1 } },
+  ],
+  audit: [{ name: INDEX.auditByPartnership, key: { partnership: 1, _id: 1 } }],
+  meta: [],
+};
+
+/** Creates the collections' indexes; idempotent, so every instance runs it at start-up. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [name, indexes] of Object.entries(INDEXES)) {
+    if (indexes.length > 0) await db.collection(name).createIndexes(indexes);
+    else await db.createCollection(name).catch(ignoreExisting);
+  }
+}
+
+/** createCollection fails with NamespaceExists (48) when another instance made it first. */
+function ignoreExisting(error: unknown): void {
+  if ((error as { code?: unknown }).code !== 48) throw error;
+}
