@@ -81,6 +81,17 @@ export interface RecordPage {
   more: boolean;
 }
 
+/** A page of objects ready to serve: their stored texts joined by commas, in date_added order. */
+export interface ObjectsText {
+  text: string;
+  count: number;
+  /** dateAdded of the first and last object; absent when the page is empty. */
+  firstDateAdded?: number;
+  lastDateAdded?: number;
+  /** True when at least one more record matches after the last one. */
+  more: boolean;
+}
+
 export interface StatusDetail {
   id: string;
   version: string;
@@ -180,6 +191,12 @@ export interface Store {
   /** Adds records in one atomic write; returns one outcome per input, in order. */
   addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]>;
   findRecords(query: RecordQuery): Promise<RecordPage>;
+  /**
+   * The same page as findRecords (with bodies), as one text ready for an
+   * envelope: the hot read path, so a backend may build it without a row object
+   * per record. The query must have a limit.
+   */
+  findObjectsText(query: RecordQuery): Promise<ObjectsText>;
   /** How many records the query selects, ignoring limit and offset. */
   countRecords(query: RecordQuery): Promise<number>;
   /** Deletes the records a query (without limit or bound) selects; returns how many went. */

@@ -6,12 +6,12 @@
  */
 
 import { NotFoundError } from '../errors';
+import type { CollectionView, Scope } from '../partnerships/scope';
 import { formatMicros } from '../stix/timestamp';
-import type { RecordPage, RecordQuery, StoredRecord } from '../store/contract';
+import type { ObjectsText, RecordQuery, StoredRecord } from '../store/contract';
 import type { TaxiiContext } from './context';
 import type { ListingEndpoint } from './cursor';
-import { parseListingQuery } from './query';
-import type { CollectionView, Scope } from '../partnerships/scope';
+import { parseListingQuery, type ListingFilters } from './query';
 import { requireRead, resolveCollection } from './resolve';
 import { mediaTypeForSpecVersion } from './versioning';
 
@@ -33,44 +33,34 @@ export interface ReadRequest {
 }
 
 export async function getObjects(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
-  return envelope(await readPage(ctx, request, 'objects', true));
-}
-
-export async function getManifest(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
-  return listing(await readPage(ctx, request, 'manifest', false), 'objects', (records) =>
-    records
-      .map((r) =>
-        JSON.stringify({ id: r.id, date_added: formatMicros(r.dateAdded), version: r.version, media_type: mediaTypeForSpecVersion(r.specVersion) }),
-      )
-      .join(','),
-  );
+  return envelope(ctx, await prepare(ctx, request, 'objects'));
 }
 
 export async function getObject(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
-  return envelope(await readPage(ctx, request, 'object', true, request.objectId));
+  return envelope(ctx, await prepare(ctx, request, 'object', request.objectId));
+}
+
+export async function getManifest(ctx: TaxiiContext, request: ReadRequest): Promise<Listing> {
+  const read = await prepare(ctx, request, 'manifest');
+  return listing(ctx, read, 'objects', await recordsText(ctx, read.query, (r) =>
+    JSON.stringify({ id: r.id, date_added: formatMicros(r.dateAdded), version: r.version, media_type: mediaTypeForSpecVersion(r.specVersion) }),
+  ));
 }
 
 export async function getVersions(ctx: TaxiiContext, request: ReadRequest & { objectId: string }): Promise<Listing> {
-  return listing(await readPage(ctx, request, 'versions', false, request.objectId), 'versions', (records) =>
-    records.map((r) => JSON.stringify(r.version)).join(','),
-  );
+  const read = await prepare(ctx, request, 'versions', request.objectId);
+  return listing(ctx, read, 'versions', await recordsText(ctx, read.query, (r) => JSON.stringify(r.version)));
 }
 
-interface PageRead {
-  page: RecordPage;
-  next?: string;
-  /** The exclusive lower bound the page was read from. */
-  after?: number;
+interface PreparedRead {
+  endpoint: ListingEndpoint;
+  objectId?: string;
   target: CollectionView;
+  filters: ListingFilters;
+  query: RecordQuery;
 }
 
-async function readPage(
-  ctx: TaxiiContext,
-  request: ReadRequest,
-  endpoint: ListingEndpoint,
-  withBody: boolean,
-  objectId?: string,
-): Promise<PageRead> {
+async function prepare(ctx: TaxiiContext, request: ReadRequest, endpoint: ListingEndpoint, objectId?: string): Promise<PreparedRead> {
   const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireRead(target);
   const filters = parseListingQuery(request.params, {
@@ -86,7 +76,7 @@ async function readPage(
     versions: endpoint === 'versions' ? { all: true } : filters.versions,
     specVersions: filters.specVersions,
     limit: filters.limit,
-    withBody,
+    withBody: false,
   };
   if (filters.after !== undefined) query.after = filters.after;
   if (objectId !== undefined) query.ids = [objectId];
@@ -94,18 +84,59 @@ async function readPage(
     if (filters.ids) query.ids = filters.ids;
     if (filters.types) query.types = filters.types;
   }
-  const page = await ctx.store.findRecords(query);
-  const read: PageRead = { page, target };
-  if (filters.after !== undefined) read.after = filters.after;
-  if (!page.more) return read;
-  read.next = ctx.cursors.encode({
-    collectionId: target.collection.id,
-    endpoint,
-    ...(objectId !== undefined ? { objectId } : {}),
-    position: page.records[page.records.length - 1]!.dateAdded,
-    filters: filters.cursorFilters,
-  });
+  const read: PreparedRead = { endpoint, target, filters, query };
+  if (objectId !== undefined) read.objectId = objectId;
   return read;
+}
+
+/** A page of records rendered item by item (manifest records, version strings). */
+async function recordsText(ctx: TaxiiContext, query: RecordQuery, render: (r: StoredRecord) => string): Promise<ObjectsText> {
+  const { records, more } = await ctx.store.findRecords(query);
+  if (records.length === 0) return { text: '', count: 0, more: false };
+  return {
+    text: records.map(render).join(','),
+    count: records.length,
+    firstDateAdded: records[0]!.dateAdded,
+    lastDateAdded: records[records.length - 1]!.dateAdded,
+    more,
+  };
+}
+
+/** An envelope of stored objects, spliced in as the text they were posted as. */
+async function envelope(ctx: TaxiiContext, read: PreparedRead): Promise<Listing> {
+  const result = listing(ctx, read, 'objects', await ctx.store.findObjectsText({ ...read.query, withBody: true }));
+  // Elastic evaluates `body.objects` on every poll (clients.md §3 #10): a per-root
+  // switch sends an empty list instead of the spec's `{}`.
+  if (result.count === 0 && read.target.root.alwaysListObjects) result.body = '{"more":false,"objects":[]}';
+  return result;
+}
+
+function listing(ctx: TaxiiContext, read: PreparedRead, key: 'objects' | 'versions', page: ObjectsText): Listing {
+  if (page.count === 0 || page.firstDateAdded === undefined || page.lastDateAdded === undefined) {
+    const empty: Listing = { body: '{}', count: 0 };
+    // Ambiguity: the spec sends no X-TAXII-Date-Added headers with nothing to describe.
+    // Echoing the bound as -Last keeps the resume point of clients that rebuild their
+    // cursor from every response (Elastic; clients.md §3 #11).
+    if (read.filters.after !== undefined) empty.dateAddedLast = formatMicros(read.filters.after);
+    return empty;
+  }
+  let head = `{"more":${page.more}`;
+  if (page.more) {
+    const next = ctx.cursors.encode({
+      collectionId: read.target.collection.id,
+      endpoint: read.endpoint,
+      ...(read.objectId !== undefined ? { objectId: read.objectId } : {}),
+      position: page.lastDateAdded,
+      filters: read.filters.cursorFilters,
+    });
+    head += `,"next":${JSON.stringify(next)}`;
+  }
+  return {
+    body: `${head},"${key}":[${page.text}]}`,
+    count: page.count,
+    dateAddedFirst: formatMicros(page.firstDateAdded),
+    dateAddedLast: formatMicros(page.lastDateAdded),
+  };
 }
 
 /** §5.6, §5.8: 404 only when no version of the object is stored; filters that exclude every version give `{}`. */
@@ -113,32 +144,4 @@ async function requireObject(ctx: TaxiiContext, target: CollectionView, objectId
   if (!(await ctx.store.hasObject(target.collection.id, objectId))) {
     throw new NotFoundError('No object with this id in this collection.');
   }
-}
-
-/** An envelope of stored objects, spliced in as the text they were posted as. */
-function envelope(read: PageRead): Listing {
-  const result = listing(read, 'objects', (records) => records.map((r) => r.body!).join(','));
-  // Elastic evaluates `body.objects` on every poll (clients.md §3 #10): a per-root
-  // switch sends an empty list instead of the spec's `{}`.
-  if (result.count === 0 && read.target.root.alwaysListObjects) result.body = '{"more":false,"objects":[]}';
-  return result;
-}
-
-function listing(read: PageRead, key: 'objects' | 'versions', items: (records: StoredRecord[]) => string): Listing {
-  const { page, next } = read;
-  if (page.records.length === 0) {
-    const empty: Listing = { body: '{}', count: 0 };
-    // Ambiguity: the spec sends no X-TAXII-Date-Added headers with nothing to describe.
-    // Echoing the bound as -Last keeps the resume point of clients that rebuild their
-    // cursor from every response (Elastic; clients.md §3 #11).
-    if (read.after !== undefined) empty.dateAddedLast = formatMicros(read.after);
-    return empty;
-  }
-  const head = `{"more":${page.more}${next !== undefined ? `,"next":${JSON.stringify(next)}` : ''}`;
-  return {
-    body: `${head},"${key}":[${items(page.records)}]}`,
-    count: page.records.length,
-    dateAddedFirst: formatMicros(page.records[0]!.dateAdded),
-    dateAddedLast: formatMicros(page.records[page.records.length - 1]!.dateAdded),
-  };
 }

@@ -122,6 +122,36 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       expect(await store.countRecords(query(randomUUID()))).toBe(0);
     });
 
+    test('when a page of objects is asked as text, then it is the same page as findRecords, joined', async () => {
+      const ids = Array.from({ length: 9 }, (_, i) => sid(i % 2 ? 'malware' : 'indicator'));
+      await store.addRecords(coll, ids.map((id, i) => rec(id, `2022-02-02T00:00:0${i}.000Z`, { n: i })));
+      // An object whose older version arrives last: `last` must not show it after the newest.
+      const revised = sid('indicator');
+      for (const v of ['01', '03', '02']) await store.addRecords(coll, [rec(revised, `2023-01-01T00:00:${v}.000Z`)]);
+      const extras: Array<Partial<RecordQuery>> = [{}, { versions: LAST }, { versions: FIRST }, { types: ['malware'] }, { types: ['malware', 'indicator'], versions: LAST }, { ids: [...ids.slice(2, 5), revised] }, { after: 0 }];
+      for (const extra of extras) {
+        let after: number | undefined;
+        for (;;) {
+          const q = query(coll, { ...extra, withBody: true, limit: 4, ...(after !== undefined ? { after } : {}) });
+          const [rows, text] = [await store.findRecords(q), await store.findObjectsText(q)];
+          expect(text).toEqual(
+            rows.records.length === 0
+              ? { text: '', count: 0, more: false }
+              : {
+                  text: rows.records.map((r) => r.body).join(','),
+                  count: rows.records.length,
+                  firstDateAdded: rows.records[0]!.dateAdded,
+                  lastDateAdded: rows.records[rows.records.length - 1]!.dateAdded,
+                  more: rows.more,
+                },
+          );
+          if (!rows.more) break;
+          after = rows.records[rows.records.length - 1]!.dateAdded;
+        }
+      }
+      expect(await store.findObjectsText(query(randomUUID(), { limit: 5 }))).toEqual({ text: '', count: 0, more: false });
+    });
+
     test('when a page is exactly full, then more is false', async () => {
       await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')]);
       const page = await store.findRecords(query(coll, { limit: 2 }));

@@ -20,6 +20,7 @@ import type {
   Entity,
   EntityKind,
   NewRecord,
+  ObjectsText,
   RecordDump,
   RecordPage,
   RecordQuery,
@@ -119,6 +120,20 @@ export class MongoStore implements Store {
       const { picked, more } = await inSnapshot(this.client, (session) => findPage(this.records, session, query));
       return { records: picked.map(toStoredRecord), more };
     });
+  }
+
+  /** The page of findRecords, joined: MongoDB has no cheaper path than the records themselves. */
+  async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
+    const page = await this.findRecords({ ...query, withBody: true });
+    const { records } = page;
+    if (records.length === 0) return { text: '', count: 0, more: false };
+    return {
+      text: records.map((r) => r.body!).join(','),
+      count: records.length,
+      firstDateAdded: records[0]!.dateAdded,
+      lastDateAdded: records[records.length - 1]!.dateAdded,
+      more: page.more,
+    };
   }
 
   async countRecords(query: RecordQuery): Promise<number> {

@@ -72,6 +72,8 @@ function commonConditions(q: RecordQuery, params: Params): string[] {
 function branch(q: RecordQuery, collPk: number, columns: string, params: Params, typeParam?: string): string {
   params.coll = collPk;
   const conditions = ['r.coll = @coll', ...commonConditions(q, params)];
+  // Where a page resumes, apart from the bound the version selection is relative to.
+  if (params.startAfter !== undefined) conditions.push('r.date_added > @startAfter');
   let index = 'records_by_date';
   if (q.ids !== undefined) {
     index = 'records_by_object';
@@ -88,6 +90,18 @@ function branch(q: RecordQuery, collPk: number, columns: string, params: Params,
   return `SELECT ${columns} FROM records r INDEXED BY ${index} WHERE ${conditions.join(' AND ')}`;
 }
 
+/**
+ * A page of objects as one text: the stored bodies joined by commas in date_added
+ * order, built by SQLite (group_concat) rather than row by row in JavaScript.
+ */
+export function objectsTextSql(q: RecordQuery, collPk: number): SqlQuery {
+  const page = selectSql({ ...q, withBody: true }, collPk, 0);
+  return {
+    sql: `SELECT count(*) AS n, min(date_added) AS first, max(date_added) AS last, group_concat(body, ',' ORDER BY date_added) AS text FROM (${page.sql})`,
+    params: page.params,
+  };
+}
+
 /** The rids a query selects, ignoring limit and offset (for delete and count). */
 export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
   const params: Params = {};
@@ -101,17 +115,21 @@ export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
   return { sql: branch(q, collPk, 'r.rid', params), params };
 }
 
-export function selectSql(q: RecordQuery, collPk: number): SqlQuery {
-  const params: Params = {};
+/**
+ * The page's rows in date_added order. By default one row more than the limit is
+ * read, which tells whether more follow (`lookahead` 0 reads exactly the limit).
+ * `startAfter` skips rows up to a position without moving the query's bound.
+ */
+export function selectSql(q: RecordQuery, collPk: number, lookahead = 1, startAfter?: number): SqlQuery {
+  const params: Params = startAfter === undefined ? {} : { startAfter };
   const columns = `r.date_added, r.stix_id, r.type, r.version, r.spec_version${q.withBody ? ', r.body' : ''}`;
-  // One more than asked tells whether more follow. A branch of the multi-type merge
-  // must also cover the skipped records, hence its own limit.
+  // A branch of the multi-type merge must also cover the skipped records, hence its own limit.
   const offset = q.offset ?? 0;
   const limit = q.limit !== undefined ? ` LIMIT @limit${offset > 0 ? ' OFFSET @offset' : ''}` : offset > 0 ? ' LIMIT -1 OFFSET @offset' : '';
   const branchLimit = q.limit !== undefined ? ' LIMIT @branchLimit' : '';
   if (q.limit !== undefined) {
-    params.limit = q.limit + 1;
-    params.branchLimit = offset + q.limit + 1;
+    params.limit = q.limit + lookahead;
+    params.branchLimit = offset + q.limit + lookahead;
   }
   if (offset > 0) params.offset = offset;
 

@@ -18,6 +18,7 @@ import type {
   Entity,
   EntityKind,
   NewRecord,
+  ObjectsText,
   RecordDump,
   RecordPage,
   RecordQuery,
@@ -29,7 +30,7 @@ import type {
 import { SqliteDump } from './sqlite-dump';
 import { SqliteEntities } from './sqlite-entities';
 import { VersionMarks } from './version-marks';
-import { selectRidsSql, selectSql } from './record-query';
+import { objectsTextSql, selectRidsSql, selectSql } from './record-query';
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 
 export interface SqliteOptions {
@@ -106,6 +107,20 @@ export class SqliteStore implements Store {
       const more = query.limit !== undefined && rows.length > query.limit;
       if (more) rows.pop();
       return { records: rows.map(toStoredRecord), more };
+    });
+  }
+
+  async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
+    return this.guard(() => {
+      const pk = this.collectionPk(query.collectionId, false);
+      if (pk === undefined) return { text: '', count: 0, more: false };
+      const page = objectsTextSql(query, pk);
+      const row = this.statement(page.sql).get(page.params) as { n: number; first: number | null; last: number | null; text: string | null };
+      if (row.n === 0 || row.last === null || row.first === null) return { text: '', count: 0, more: false };
+      // Is there a record past this page, under the same bound and version selection?
+      const probe = selectSql({ ...query, limit: 1, offset: 0, withBody: false }, pk, 0, row.last);
+      const more = this.statement(probe.sql).get(probe.params) !== undefined;
+      return { text: row.text ?? '', count: row.n, firstDateAdded: row.first, lastDateAdded: row.last, more };
     });
   }
 
