@@ -167,6 +167,7 @@ export const CONFIG_SCHEMA = {
           properties: {
             file: text('Database file name inside data_dir.', { default: 'accord.db' }),
             synchronous: { enum: ['FULL', 'NORMAL'], default: 'FULL', description: 'FULL: acknowledged writes survive power loss.' },
+            cache_mb: int('SQLite page cache in MiB (part of the process memory).', 2, 32, 4096),
           },
         },
         mongodb: {

@@ -61,7 +61,7 @@ export interface Config {
   store: {
     backend: 'sqlite' | 'mongodb';
     data_dir: string;
-    sqlite: { file: string; synchronous: 'FULL' | 'NORMAL' };
+    sqlite: { file: string; synchronous: 'FULL' | 'NORMAL'; cache_mb: number };
     mongodb: { uri?: string; database: string };
   };
   log: { level: 'error' | 'warn' | 'info' | 'debug' | 'silent' };

@@ -13,6 +13,7 @@ export async function openStore(settings: Config['store'], clock?: MicroClock): 
       return SqliteStore.open({
         path: join(settings.data_dir, settings.sqlite.file),
         synchronous: settings.sqlite.synchronous,
+        cacheMegabytes: settings.sqlite.cache_mb,
         ...(clock ? { clock } : {}),
       });
     case 'mongodb':

@@ -15,19 +15,20 @@ import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
 import { noteAudit, type Audited } from '../middleware/audit';
+import type { ReadGate } from '../middleware/read-gate';
 import { negotiate, negotiateWith20, otherMethods, param, sendListing } from './route-helpers';
 
 const COLLECTION = '/:apiRoot/collections/:collectionId';
 
-export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited: Audited): void {
+export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited: Audited, gate: ReadGate): void {
   router
     .route(`${COLLECTION}/manifest`)
-    .get(audited('get_manifest'), negotiate, async (req, res) => sendListing(req, res, await getManifest(ctx, readRequest(req, ctx))))
+    .get(audited('get_manifest'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getManifest(ctx, readRequest(req, ctx))))
     .all(otherMethods(['GET']));
 
   router
     .route(`${COLLECTION}/objects`)
-    .get(audited('get_objects'), negotiateWith20, async (req, res) => {
+    .get(audited('get_objects'), negotiateWith20, gate.reader, async (req, res) => {
       if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
       const bundle = await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range });
       noteAudit(req, { objectCount: bundle.count });
@@ -36,7 +37,7 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
       if (bundle.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', bundle.dateAddedLast);
       sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
     })
-    .post(audited('add_objects'), negotiate, async (req, res) => {
+    .post(audited('add_objects'), negotiate, gate.writer, async (req, res) => {
       const scope = scopeOf(req, ctx);
       const target = await resolveCollection(scope, param(req, 'apiRoot'), param(req, 'collectionId'));
       requireWrite(target);
@@ -50,7 +51,7 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
 
   router
     .route(`${COLLECTION}/objects/:objectId`)
-    .get(audited('get_object'), negotiate, async (req, res) => sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
+    .get(audited('get_object'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
     .delete(audited('delete_object'), negotiate, async (req, res) => {
       await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
       sendTaxii(res, 200, null);
@@ -59,7 +60,7 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
 
   router
     .route(`${COLLECTION}/objects/:objectId/versions`)
-    .get(audited('get_versions'), negotiate, async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
+    .get(audited('get_versions'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
     .all(otherMethods(['GET']));
 }
 

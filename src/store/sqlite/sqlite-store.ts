@@ -38,6 +38,8 @@ export interface SqliteOptions {
   path: string;
   /** `FULL` makes every acknowledged write survive a power loss; `NORMAL` survives a process crash. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** SQLite page cache, in MiB. */
+  cacheMegabytes?: number;
   clock?: MicroClock;
 }
 
@@ -80,9 +82,9 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.pragma('busy_timeout = 5000');
-      // A larger page cache keeps the object index's upper levels in memory as the
-      // collection grows (random UUID keys otherwise miss the default 2 MB cache).
-      db.pragma('cache_size = -65536');
+      // A larger page cache than the default 2 MB keeps the object index's upper
+      // levels in memory as the collection grows (its random UUID keys).
+      db.pragma(`cache_size = -${(options.cacheMegabytes ?? 32) * 1024}`);
       db.pragma('temp_store = MEMORY');
       // Index pages dirtied by one envelope are dirtied again by the next: checkpointing
       // every 64 MB of WAL instead of 4 MB writes each page back once, not each time.
