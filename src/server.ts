@@ -139,6 +139,10 @@ export async function startServer(config: Config, options: RuntimeOptions = {}):
         runtime.app,
       )
     : createServer(runtime.app);
+  // Pollers come back every few minutes and page in bursts: keep their connections
+  // longer than Node's 5 s, so a busy server does not make them reconnect mid-walk.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
