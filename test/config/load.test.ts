@@ -28,7 +28,7 @@ test('when the demo configuration is loaded, then it is valid and has defaults f
   const config = loadConfig(DEMO_CONFIG_PATH, {});
   expect(config.server.port).toBe(8000);
   expect(config.seed.partnerships.map((p) => p.path)).toEqual(['northwind-interpol', 'asean-c2']);
-  expect(config.seed.organisations.map((o) => o.id)).toEqual(['interpol-cyber', 'northwind', 'kestrel', 'accord-ops']);
+  expect(config.seed.organisations.map((o) => o.id)).toEqual(['interpol-cyber', 'northwind', 'kestrel', 'national-police', 'accord-ops']);
   expect(Object.isFrozen(config.seed.partnerships[0])).toBe(true);
 });
 

@@ -1,0 +1,54 @@
+/** The demo the README promises: its credentials, partnerships and rights, on a fresh store. */
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { buildConfig } from '../../src/config/load';
+import { DEMO_CONFIG_PATH } from '../../src/config/paths';
+import { createRuntime, type Runtime } from '../../src/server';
+
+const TAXII = 'application/taxii+json;version=2.1';
+const C2 = '/asean-c2/collections/aedcc02d-b492-4a8d-a1e2-e26152244c00';
+const BILATERAL = '/northwind-interpol/collections/ef9e1b5f-f84d-4452-bbdc-e1c81398b463';
+const KEY = 'accord_6c841c68e05edf402bb6709f_C52qCcHsWrTUKDK_zKzQDVW1SyPqTDoAywKSFtvCgp8';
+
+let runtime: Runtime;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'accord-demo-'));
+  const doc = parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+  runtime = await createRuntime(buildConfig({ ...doc, store: { ...doc.store, data_dir: dir }, log: { level: 'silent' } }, 'demo'));
+});
+afterAll(async () => {
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (path: string, user: string, password: string) => request(runtime.app).get(path).auth(user, password).set('Accept', TAXII);
+const rights = async (path: string, user: string, password: string) => {
+  const res = await get(`${path}/`, user, password);
+  return res.status === 200 ? (({ can_read, can_write }) => ({ can_read, can_write }))(JSON.parse(res.text)) : res.status;
+};
+
+test.each([
+  ['interpol', 'interpol-demo', { can_read: true, can_write: true }, { can_read: true, can_write: true }],
+  ['northwind', 'northwind-demo', { can_read: true, can_write: true }, { can_read: true, can_write: true }],
+  ['kestrel', 'kestrel-demo', { can_read: true, can_write: true }, 404],
+  ['police', 'police-demo', { can_read: true, can_write: false }, 404],
+  ['admin', 'admin-demo', 404, 404],
+])('when %s logs in with the README password, then the rights on both collections are as the README says', async (user, password, c2, bilateral) => {
+  expect(await rights(C2, user, password)).toEqual(c2);
+  expect(await rights(BILATERAL, user, password)).toEqual(bilateral);
+});
+
+test("when Kestrel's SIEM key from the README is used, then it reads the C2 collection", async () => {
+  const res = await request(runtime.app).get(`${C2}/manifest/`).set('Authorization', `Bearer ${KEY}`).set('Accept', TAXII);
+  expect(res.status).toBe(200);
+});
+
+test('when the administrator uses the admin API, then it sees both partnerships', async () => {
+  const res = await request(runtime.app).get('/admin/partnerships').auth('admin', 'admin-demo');
+  expect(res.body.partnerships.map((p: { path: string }) => p.path)).toEqual(['asean-c2', 'northwind-interpol']);
+});
