@@ -51,7 +51,7 @@ export function twinReader(twin: Twin, root: string, collection: string): PageRe
     const started = process.hrtime.bigint();
     const listing = await twin.read('objects', root, collection, query);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const m = TEXT_HEAD.exec(listing.body.slice(0, 2048));
+    const m = TEXT_HEAD.exec(listing.body[0]!.slice(0, 2048));
     const result: PageResult = { count: listing.count, more: m?.[1] === 'true', ms };
     if (m?.[2] !== undefined) result.next = JSON.parse(m[2]) as string;
     if (listing.dateAddedLast !== undefined) result.last = listing.dateAddedLast;

@@ -106,11 +106,16 @@ let compiled: StixValidator | undefined;
 function createJudge(advice: boolean): ObjectJudge {
   const validator = (compiled ??= createValidator());
   return {
-    judge: (objects, profile) =>
-      validator.validateObjects(objects, { profile, advice }).map((verdict) => {
-        const message = formatVerdictMessage(verdict);
-        return message === undefined ? { accepted: verdict.accepted } : { accepted: verdict.accepted, message };
-      }),
+    session: (profile) => {
+      const session = validator.session({ profile, advice });
+      return {
+        judge: (obj, index) => {
+          const verdict = session.validate(obj, index);
+          const message = formatVerdictMessage(verdict);
+          return message === undefined ? { accepted: verdict.accepted } : { accepted: verdict.accepted, message };
+        },
+      };
+    },
   };
 }
 

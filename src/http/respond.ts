@@ -7,11 +7,12 @@
 import type { Response } from 'express';
 import { TAXII_MEDIA_TYPE } from '../taxii/media-types';
 
-export function sendTaxii(res: Response, status: number, body: string | Record<string, unknown> | null, mediaType = TAXII_MEDIA_TYPE): void {
-  const text = body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+export function sendTaxii(res: Response, status: number, body: string | string[] | Record<string, unknown> | null, mediaType = TAXII_MEDIA_TYPE): void {
+  const parts = body === null ? [] : typeof body === 'string' ? [body] : Array.isArray(body) ? body : [JSON.stringify(body)];
   res.status(status);
   res.setHeader('Content-Type', mediaType);
-  // Node writes the string straight to the socket: no Buffer copy of a page held beside it.
-  res.setHeader('Content-Length', Buffer.byteLength(text, 'utf8'));
-  res.end(text, 'utf8');
+  res.setHeader('Content-Length', parts.reduce((sum, part) => sum + Buffer.byteLength(part, 'utf8'), 0));
+  // Written part by part, straight to the socket: no string or Buffer of a whole page.
+  for (const part of parts) res.write(part, 'utf8');
+  res.end();
 }

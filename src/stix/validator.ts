@@ -24,8 +24,15 @@ export interface ValidateOptions {
   index?: number;
 }
 
+/** Objects of one request judged one at a time, with the request-wide checks (duplicate-version). */
+export interface ValidationSession {
+  validate(obj: unknown, index: number): ObjectVerdict;
+}
+
 export interface StixValidator {
   validateObject(obj: unknown, opts: ValidateOptions): ObjectVerdict;
+  /** For streaming: each object can be dropped once judged, so a large envelope is never held parsed whole. */
+  session(opts: Omit<ValidateOptions, 'index'>): ValidationSession;
   /** Each element judged alone, plus request-wide checks (duplicate-version advisory). Index = position in list. */
   validateObjects(list: readonly unknown[], opts: Omit<ValidateOptions, 'index'>): ObjectVerdict[];
 }
@@ -72,10 +79,20 @@ class Validator implements StixValidator {
   }
 
   validateObjects(list: readonly unknown[], opts: Omit<ValidateOptions, 'index'>): ObjectVerdict[] {
+    const session = this.session(opts);
+    return list.map((obj, index) => session.validate(obj, index));
+  }
+
+  session(opts: Omit<ValidateOptions, 'index'>): ValidationSession {
     const request = newRequestState();
-    const verdicts = list.map((obj, index) => this.judge(obj, { ...opts, index }, request));
-    if (opts.advice) markDuplicateVersions(list, verdicts);
-    return verdicts;
+    const seen = new Set<string>();
+    return {
+      validate: (obj, index) => {
+        const verdict = this.judge(obj, { ...opts, index }, request);
+        if (opts.advice) markDuplicateVersion(obj, verdict, seen);
+        return verdict;
+      },
+    };
   }
 
   private judge(obj: unknown, opts: ValidateOptions, request: RequestState): ObjectVerdict {
@@ -127,22 +144,18 @@ class Validator implements StixValidator {
 }
 
 /** validation spec §3.14 duplicate-version: the same id and modified twice in one request or bundle. */
-function markDuplicateVersions(list: readonly unknown[], verdicts: ObjectVerdict[]): void {
-  const seen = new Set<string>();
-  list.forEach((obj, i) => {
-    if (!isPlainObject(obj) || typeof obj['id'] !== 'string' || typeof obj['modified'] !== 'string') return;
-    const key = `${obj['id']}\u0000${obj['modified']}`;
-    const verdict = verdicts[i] as ObjectVerdict;
-    if (seen.has(key)) {
-      verdict.issues.push({
-        rule: 'duplicate-version',
-        severity: 'info',
-        pointer: '/modified',
-        message: `version ${obj['modified']} of ${obj['id']} appears earlier in this request`,
-      });
-    }
-    seen.add(key);
-  });
+function markDuplicateVersion(obj: unknown, verdict: ObjectVerdict, seen: Set<string>): void {
+  if (!isPlainObject(obj) || typeof obj['id'] !== 'string' || typeof obj['modified'] !== 'string') return;
+  const key = `${obj['id']}\u0000${obj['modified']}`;
+  if (seen.has(key)) {
+    verdict.issues.push({
+      rule: 'duplicate-version',
+      severity: 'info',
+      pointer: '/modified',
+      message: `version ${obj['modified']} of ${obj['id']} appears earlier in this request`,
+    });
+  }
+  seen.add(key);
 }
 
 /** Compiles every schema once; throws an Error naming the schema $id if one fails to compile. */

@@ -81,9 +81,17 @@ export interface RecordPage {
   more: boolean;
 }
 
-/** A page of objects ready to serve: their stored texts joined by commas, in date_added order. */
+/** Objects per part of an ObjectsText: a few dozen keeps each string well below V8's large-object size. */
+export const OBJECTS_PER_PART = 64;
+
+/**
+ * A page of objects ready to serve: their stored texts in date_added order, in
+ * parts of a few dozen objects each (to be joined by commas). No single string
+ * holds a whole page, so pages stay small, short-lived objects for the JS heap.
+ */
 export interface ObjectsText {
-  text: string;
+  /** At most OBJECTS_PER_PART objects each. */
+  parts: string[];
   count: number;
   /** dateAdded of the first and last object; absent when the page is empty. */
   firstDateAdded?: number;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { formatMicros } from '../stix/timestamp';
 import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
-import { readPostedObjects } from './envelope';
+import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
 import type { CollectionView, Scope } from '../partnerships/scope';
 import { statusResource } from './status';
@@ -27,12 +27,14 @@ type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; re
 
 export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promise<Record<string, unknown>> {
   const { collection } = request.target;
-  const { objects, texts } = readPostedObjects(request.body);
-  const judgements = ctx.judge.judge(objects, collection.profile);
+  const texts = readPostedObjects(request.body);
+  const session = ctx.judge.session(collection.profile);
 
-  const entries: Entry[] = objects.map((obj, index) => {
+  // Each object is parsed, judged and reduced to its record in turn, then dropped.
+  const entries: Entry[] = texts.map((text, index) => {
+    const obj = parseElement(text, index);
     const where = { id: usableId(obj) ?? `/objects/${index}`, version: versionOf(obj) };
-    const judgement = judgements[index]!;
+    const judgement = session.judge(obj, index);
     if (!judgement.accepted) return { kind: 'failure', detail: { ...where, message: judgement.message ?? 'invalid STIX object' } };
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       return { kind: 'failure', detail: { ...where, message: 'must be a JSON object' } };
@@ -45,7 +47,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
       const message = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.mediaTypes.join(', ')})`;
       return { kind: 'failure', detail: { ...where, message } };
     }
-    const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: texts[index]! } };
+    const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: text } };
     if (judgement.message !== undefined) entry.note = judgement.message;
     return entry;
   });
@@ -80,7 +82,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     owner: request.scope.ownerKey(),
     status: 'complete',
     requestTimestamp: formatMicros(request.receivedAt),
-    totalCount: objects.length,
+    totalCount: texts.length,
     successCount: successes.length,
     failureCount: failures.length,
     pendingCount: 0,

@@ -12,7 +12,11 @@ export interface Judgement {
   message?: string;
 }
 
+/** The objects of one request, judged one at a time in envelope order. */
+export interface JudgingSession {
+  judge(obj: unknown, index: number): Judgement;
+}
+
 export interface ObjectJudge {
-  /** One judgement per element, in order. */
-  judge(objects: readonly unknown[], profile: Profile): Judgement[];
+  session(profile: Profile): JudgingSession;
 }

@@ -16,8 +16,8 @@ import { requireRead, resolveCollection } from './resolve';
 import { mediaTypeForSpecVersion } from './versioning';
 
 export interface Listing {
-  /** The JSON body. */
-  body: string;
+  /** The JSON body, in parts written one after another (a page of objects is never one string). */
+  body: string[];
   /** How many items the page holds. */
   count: number;
   /** `date_added` of the first and last item, for the X-TAXII-Date-Added-* headers; absent when empty. */
@@ -92,9 +92,9 @@ async function prepare(ctx: TaxiiContext, request: ReadRequest, endpoint: Listin
 /** A page of records rendered item by item (manifest records, version strings). */
 async function recordsText(ctx: TaxiiContext, query: RecordQuery, render: (r: StoredRecord) => string): Promise<ObjectsText> {
   const { records, more } = await ctx.store.findRecords(query);
-  if (records.length === 0) return { text: '', count: 0, more: false };
+  if (records.length === 0) return { parts: [], count: 0, more: false };
   return {
-    text: records.map(render).join(','),
+    parts: [records.map(render).join(',')],
     count: records.length,
     firstDateAdded: records[0]!.dateAdded,
     lastDateAdded: records[records.length - 1]!.dateAdded,
@@ -107,13 +107,13 @@ async function envelope(ctx: TaxiiContext, read: PreparedRead): Promise<Listing>
   const result = listing(ctx, read, 'objects', await ctx.store.findObjectsText({ ...read.query, withBody: true }));
   // Elastic evaluates `body.objects` on every poll (clients.md §3 #10): a per-root
   // switch sends an empty list instead of the spec's `{}`.
-  if (result.count === 0 && read.target.root.alwaysListObjects) result.body = '{"more":false,"objects":[]}';
+  if (result.count === 0 && read.target.root.alwaysListObjects) result.body = ['{"more":false,"objects":[]}'];
   return result;
 }
 
 function listing(ctx: TaxiiContext, read: PreparedRead, key: 'objects' | 'versions', page: ObjectsText): Listing {
   if (page.count === 0 || page.firstDateAdded === undefined || page.lastDateAdded === undefined) {
-    const empty: Listing = { body: '{}', count: 0 };
+    const empty: Listing = { body: ['{}'], count: 0 };
     // Ambiguity: the spec sends no X-TAXII-Date-Added headers with nothing to describe.
     // Echoing the bound as -Last keeps the resume point of clients that rebuild their
     // cursor from every response (Elastic; clients.md §3 #11).
@@ -131,8 +131,11 @@ function listing(ctx: TaxiiContext, read: PreparedRead, key: 'objects' | 'versio
     });
     head += `,"next":${JSON.stringify(next)}`;
   }
+  const body = [`${head},"${key}":[`];
+  page.parts.forEach((part, i) => body.push(i === 0 ? part : `,${part}`));
+  body.push(']}');
   return {
-    body: `${head},"${key}":[${page.text}]}`,
+    body,
     count: page.count,
     dateAddedFirst: formatMicros(page.firstDateAdded),
     dateAddedLast: formatMicros(page.lastDateAdded),

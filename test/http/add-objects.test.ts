@@ -135,12 +135,38 @@ describe('rejected requests', () => {
     ['empty objects', '{"objects": []}', 'non-empty'],
     ['objects not a list', '{"objects": {"a": 1}}', 'non-empty'],
     ['a bare STIX object', JSON.stringify(indicator()), 'non-empty'],
+    ['followed by garbage', '{"objects":[{"type":"x"}]} trailing', 'not valid JSON'],
+    ['with a trailing comma in the list', '{"objects":[{"type":"x"},]}', 'not valid JSON'],
+    ['with a trailing comma in the object', '{"objects":[{"type":"x"}],}', 'not valid JSON'],
+    ['two values without a comma', '{"objects":[1 2]}', 'not valid JSON'],
+    ['a bracket mismatch inside an element', '{"objects":[{"a":[1,2}]}', 'not valid JSON'],
+    ['an unterminated string', '{"objects":[{"a":"b}]}', 'not valid JSON'],
+    ['objects set to null', '{"objects":null}', 'non-empty'],
+    ['a malformed member after objects', '{"objects":[{"type":"x"}],"id":bundle}', 'not valid JSON'],
   ])('when the body is %s, then 422 with an error resource', async (_name, text, phrase) => {
     const res = await server.post(OBJECTS, text);
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toBe(TAXII);
     expect(body(res).error_code).toBe('unprocessable_content');
     expect(body(res).description).toContain(phrase);
+  });
+
+  test('when one element deep in a large envelope is malformed, then 422 and nothing of the envelope is stored', async () => {
+    const good = Array.from({ length: 50 }, () => JSON.stringify(indicator()));
+    const text = `{"objects":[${good.slice(0, 40).join(',')},{"type": "indicator", "id": ],${good.slice(40).join(',')}]}`;
+    expect((await server.post(OBJECTS, text)).status).toBe(422);
+    const first = JSON.parse(good[0]!).id as string;
+    expect((await server.get(`${OBJECTS}${first}/`)).status).toBe(404);
+  });
+
+  test('when the objects key is written with escapes or repeated, then it is read as JSON.parse reads it', async () => {
+    const a = indicator();
+    const b = indicator();
+    const escaped = body(await server.post(OBJECTS, `{"obj\u0065cts": [${JSON.stringify(a)}]}`));
+    expect(escaped.successes.map((x: { id: string }) => x.id)).toEqual([a.id]);
+    const repeated = body(await server.post(OBJECTS, `{"objects": [{"type":"ignored"}], "type": "bundle", "objects": [${JSON.stringify(b)}]}`));
+    expect(repeated.successes.map((x: { id: string }) => x.id)).toEqual([b.id]);
+    expect(repeated.total_count).toBe(1);
   });
 
   test('when the body is not valid UTF-8, then 422', async () => {

@@ -12,6 +12,7 @@
 import { MongoClient, MongoError, type Collection, type Db } from 'mongodb';
 import { AccordError, StoreUnavailableError } from '../../errors';
 import { nowMicros, type MicroClock } from '../clock';
+import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
@@ -122,13 +123,17 @@ export class MongoStore implements Store {
     });
   }
 
-  /** The page of findRecords, joined: MongoDB has no cheaper path than the records themselves. */
+  /** The page of findRecords, in parts: MongoDB has no cheaper path than the records themselves. */
   async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
     const page = await this.findRecords({ ...query, withBody: true });
     const { records } = page;
-    if (records.length === 0) return { text: '', count: 0, more: false };
+    if (records.length === 0) return { parts: [], count: 0, more: false };
+    const parts: string[] = [];
+    for (let i = 0; i < records.length; i += OBJECTS_PER_PART) {
+      parts.push(records.slice(i, i + OBJECTS_PER_PART).map((r) => r.body!).join(','));
+    }
     return {
-      text: records.map((r) => r.body!).join(','),
+      parts,
       count: records.length,
       firstDateAdded: records[0]!.dateAdded,
       lastDateAdded: records[records.length - 1]!.dateAdded,

@@ -16,7 +16,7 @@
  * looked up by (coll, stix_id) in records_by_object, which covers them.
  */
 
-import type { RecordQuery } from '../contract';
+import { OBJECTS_PER_PART, type RecordQuery } from '../contract';
 
 export interface SqlQuery {
   sql: string;
@@ -96,8 +96,9 @@ function branch(q: RecordQuery, collPk: number, columns: string, params: Params,
  */
 export function objectsTextSql(q: RecordQuery, collPk: number): SqlQuery {
   const page = selectSql({ ...q, withBody: true }, collPk, 0);
+  const numbered = `SELECT date_added, body, (row_number() OVER (ORDER BY date_added) - 1) / ${OBJECTS_PER_PART} AS part FROM (${page.sql})`;
   return {
-    sql: `SELECT count(*) AS n, min(date_added) AS first, max(date_added) AS last, group_concat(body, ',' ORDER BY date_added) AS text FROM (${page.sql})`,
+    sql: `SELECT count(*) AS n, min(date_added) AS first, max(date_added) AS last, group_concat(body, ',' ORDER BY date_added) AS text FROM (${numbered}) GROUP BY part ORDER BY part`,
     params: page.params,
   };
 }

@@ -115,14 +115,21 @@ export class SqliteStore implements Store {
   async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);
-      if (pk === undefined) return { text: '', count: 0, more: false };
+      if (pk === undefined) return { parts: [], count: 0, more: false };
       const page = objectsTextSql(query, pk);
-      const row = this.statement(page.sql).get(page.params) as { n: number; first: number | null; last: number | null; text: string | null };
-      if (row.n === 0 || row.last === null || row.first === null) return { text: '', count: 0, more: false };
+      const rows = this.statement(page.sql).all(page.params) as Array<{ n: number; first: number; last: number; text: string }>;
+      if (rows.length === 0) return { parts: [], count: 0, more: false };
+      const last = rows[rows.length - 1]!.last;
       // Is there a record past this page, under the same bound and version selection?
-      const probe = selectSql({ ...query, limit: 1, offset: 0, withBody: false }, pk, 0, row.last);
+      const probe = selectSql({ ...query, limit: 1, offset: 0, withBody: false }, pk, 0, last);
       const more = this.statement(probe.sql).get(probe.params) !== undefined;
-      return { text: row.text ?? '', count: row.n, firstDateAdded: row.first, lastDateAdded: row.last, more };
+      return {
+        parts: rows.map((r) => r.text),
+        count: rows.reduce((sum, r) => sum + r.n, 0),
+        firstDateAdded: rows[0]!.first,
+        lastDateAdded: last,
+        more,
+      };
     });
   }
 
