@@ -7,7 +7,7 @@ import { Doctor } from '../../src/cli/doctor';
 import { buildConfig } from '../../src/config/load';
 import { startServer, type RunningServer } from '../../src/server';
 import { PASSWORD, RW, standardConfig } from '../support/harness';
-import { indicator } from '../support/stix';
+import { indicator, recordOf } from '../support/stix';
 
 let running: RunningServer;
 let dir: string;
@@ -15,10 +15,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'accord-doctor-'));
   running = await startServer(buildConfig({ ...standardConfig(dir), server: { port: 0 } }, 'doctor'));
   const objects = [indicator(), indicator(), indicator()];
-  await running.runtime.store.addRecords(
-    RW,
-    objects.map((o) => ({ id: o.id as string, type: 'indicator', version: o.modified as string, versionKey: '20260101000000', specVersion: '2.1', body: JSON.stringify(o) })),
-  );
+  await running.runtime.store.addRecords(RW, objects.map(recordOf));
 });
 afterAll(async () => {
   await running.shutdown();

@@ -17,7 +17,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { HttpsClient, type HttpsResult } from '../support/https-client';
 import { PASSWORD_HASH, PASSWORD, TAXII, testStoreConfig } from '../support/harness';
 import { makePki, type Pki } from '../support/pki';
-import { indicator } from '../support/stix';
+import { indicator, recordOf } from '../support/stix';
 
 type Role = 'publisher' | 'consumer' | 'steward';
 const ORGS = ['pub', 'con', 'stw', 'other', 'none'] as const;
@@ -111,9 +111,7 @@ async function call(org: Org, method: Method, c: (typeof COLLECTIONS)[number], o
       return http.send('GET', `${base}/objects/${c.marker}/`, headers);
     case 'delete_object': {
       const victim = indicator();
-      await running.runtime.store.addRecords(c.id, [
-        { id: victim.id as string, type: 'indicator', version: victim.modified as string, versionKey: '20260101000000', specVersion: '2.1', body: JSON.stringify(victim) },
-      ]);
+      await running.runtime.store.addRecords(c.id, [recordOf(victim)]);
       return http.send('DELETE', `${base}/objects/${victim.id}/`, headers);
     }
     case 'versions':
@@ -162,8 +160,7 @@ beforeAll(async () => {
   running = await startServer(config);
   const store = running.runtime.store;
   for (const c of COLLECTIONS) {
-    const marker = indicator({ id: c.marker });
-    await store.addRecords(c.id, [{ id: c.marker, type: 'indicator', version: marker.modified as string, versionKey: '20260101000000', specVersion: '2.1', body: JSON.stringify(marker) }]);
+    await store.addRecords(c.id, [recordOf(indicator({ id: c.marker }))]);
     await store.putStatus({
       id: statusIds.get(c.id)!,
       apiRoot: c.path,

@@ -1,6 +1,8 @@
 /** Small STIX object factories for tests. */
 
 import { randomUUID } from 'node:crypto';
+import type { NewRecord } from '../../src/store/contract';
+import { timestampKey } from '../../src/stix/timestamp';
 
 export function indicator(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -36,4 +38,10 @@ export function ipv4(value: string): Record<string, unknown> {
 
 export function envelope(...objects: unknown[]): { objects: unknown[] } {
   return { objects };
+}
+
+/** The record the TAXII layer would store for a versioned 2.1 object, for seeding a store directly. */
+export function recordOf(obj: Record<string, unknown>): NewRecord {
+  const version = (obj.modified ?? obj.created) as string;
+  return { id: obj.id as string, type: obj.type as string, version, versionKey: timestampKey(version), specVersion: '2.1', body: JSON.stringify(obj) };
 }
