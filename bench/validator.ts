@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { findProjectRoot } from '../src/stix/schema-registry';
+import { projectRoot } from '../src/config/paths';
 import { createValidator } from '../src/stix/validator';
 import type { Profile } from '../src/stix/issues';
 
@@ -51,7 +51,7 @@ function median(values: number[]): number {
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
-  const root = findProjectRoot(__dirname);
+  const root = projectRoot(__dirname);
   const objects = loadAttackObjects(join(root, '..', 'shared', 'corpus'));
   const compileStart = process.hrtime.bigint();
   const validator = createValidator();

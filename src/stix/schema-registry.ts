@@ -3,12 +3,13 @@
  * validation spec §5): one validator per type in a Map, custom types dispatched to
  * the SDO- or SCO-like core schema, never a bundle-wide `oneOf`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { AnySchemaObject, ValidateFunction } from 'ajv';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from './object-class';
 import { SCHEMA_FORMATS } from './schema-formats';
+import { projectRoot } from '../config/paths';
 
 export const SCHEMA_BASE = 'https://accord.invalid/stix21/';
 export const CORE_SDO_ID = `${SCHEMA_BASE}common/core-sdo.json`;
@@ -36,17 +37,6 @@ export interface SchemaRegistry {
   coreSdo: CompiledSchema;
   coreSco: CompiledSchema;
   bundle: CompiledSchema;
-}
-
-/** The repository root: the nearest directory above this file holding package.json. */
-export function findProjectRoot(start: string = __dirname): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${start}: cannot locate schemas/`);
-    dir = parent;
-  }
 }
 
 function listJsonFiles(dir: string): string[] {
@@ -133,7 +123,7 @@ export function typeSchemaId(type: string): string {
 }
 
 /** Reads and compiles every schema; throws an Error naming the $id of the first that fails. */
-export function loadSchemaRegistry(schemaDir: string = join(findProjectRoot(), 'schemas')): SchemaRegistry {
+export function loadSchemaRegistry(schemaDir: string = join(projectRoot(), 'schemas')): SchemaRegistry {
   const schemas = readSchemas(schemaDir);
   const fast = newAjv(false);
   const full = newAjv(true);

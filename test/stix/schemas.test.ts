@@ -2,9 +2,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../../src/stix/object-class';
-import { findProjectRoot, loadSchemaRegistry, SCHEMA_BASE } from '../../src/stix/schema-registry';
+import { projectRoot } from '../../src/config/paths';
+import { loadSchemaRegistry, SCHEMA_BASE } from '../../src/stix/schema-registry';
 
-const SCHEMA_DIR = join(findProjectRoot(__dirname), 'schemas');
+const SCHEMA_DIR = join(projectRoot(__dirname), 'schemas');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
