@@ -103,7 +103,7 @@ export function negotiateDialect(header: string | undefined, allow20: boolean): 
   if (legacy && allow20) return '2.0';
   throw new NotAcceptableError(
     legacy
-      ? `This resource is served as TAXII 2.1 only (TAXII 2.0 is read-only: discovery, API roots, collections and objects). Send Accept: ${TAXII_MEDIA_TYPE}.`
+      ? `This resource is served as TAXII 2.1 only (TAXII 2.0 is read-only: discovery, API roots, collections, objects and an object). Send Accept: ${TAXII_MEDIA_TYPE}.`
       : `Send Accept: ${TAXII_MEDIA_TYPE}.`,
   );
 }

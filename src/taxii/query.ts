@@ -111,12 +111,13 @@ export interface Taxii20Filters {
 }
 
 /**
- * TAXII 2.0 Get Objects filters (TAXII 2.0 §3.4): `added_after` and `match[...]`;
+ * TAXII 2.0 Get Objects and Get an Object filters (TAXII 2.0 §3.4): `added_after`
+ * and the endpoint's `match[...]` fields (on one object: version and spec_version);
  * pages are chosen with the Range header, so `limit` and `next` do not apply.
  */
-export function parseTaxii20Query(params: URLSearchParams): Taxii20Filters {
+export function parseTaxii20Query(params: URLSearchParams, endpoint: 'objects' | 'object'): Taxii20Filters {
   const addedAfter = single(params, 'added_after');
-  const stated = readMatchFields(params, MATCH_FIELDS.objects);
+  const stated = readMatchFields(params, MATCH_FIELDS[endpoint]);
   const filters: Taxii20Filters = { versions: parseVersions(stated.version, 'last'), specVersions: stated.spec_version ?? 'latest' };
   if (addedAfter !== undefined) filters.after = parseAddedAfterParam(addedAfter);
   if (stated.id) filters.ids = stated.id;

@@ -143,7 +143,7 @@ function listing(ctx: TaxiiContext, read: PreparedRead, key: 'objects' | 'versio
 }
 
 /** §5.6, §5.8: 404 only when no version of the object is stored; filters that exclude every version give `{}`. */
-async function requireObject(ctx: TaxiiContext, target: CollectionView, objectId: string): Promise<void> {
+export async function requireObject(ctx: TaxiiContext, target: CollectionView, objectId: string): Promise<void> {
   if (!(await ctx.store.hasObject(target.collection.id, objectId))) {
     throw new NotFoundError('No object with this id in this collection.');
   }

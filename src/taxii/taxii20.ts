@@ -2,9 +2,11 @@
  * Read-only TAXII 2.0 for appliances that cannot speak 2.1 (FortiGate ≥ 7.0.2,
  * QRadar's Threat Intelligence app, FortiSIEM, XSOAR's fallback; clients.md §3
  * #5-#6): discovery, API root, collections and collection in their 2.0 shapes, and
- * Get Objects as a STIX bundle with TAXII 2.0 range paging (`Range: items=a-b`,
- * `206`, `Content-Range: items a-b/total`). The objects stay STIX 2.1 as stored.
- * Same scoping and rights as TAXII 2.1; there are no 2.0 writes.
+ * Get Objects and Get an Object as a STIX bundle with TAXII 2.0 range paging
+ * (`Range: items=a-b`, `206`, `Content-Range: items a-b/total`). The objects stay
+ * STIX 2.1 as stored. Same scoping and read rights as TAXII 2.1; there are no 2.0
+ * writes, so a 2.0 collection says `can_write: false` (taxii2client.v20 would
+ * otherwise offer a write that can only fail with 406).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -15,6 +17,7 @@ import type { RecordQuery } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { STIX20_MEDIA_TYPE } from './media-types';
 import { parseTaxii20Query } from './query';
+import { requireObject } from './read-objects';
 import { requireRead, resolveApiRoot, resolveCollection } from './resolve';
 
 export async function apiRoot20(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
@@ -40,7 +43,7 @@ function collection20Body({ collection, rights }: CollectionView): Record<string
   const body: Record<string, unknown> = { id: collection.id, title: collection.title };
   if (collection.description !== undefined) body.description = collection.description;
   body.can_read = rights.canRead;
-  body.can_write = rights.canWrite;
+  body.can_write = false;
   body.media_types = [STIX20_MEDIA_TYPE];
   return body;
 }
@@ -70,16 +73,25 @@ export function parseItemsRange(header: string | undefined): { first: number; la
   return first <= last ? { first, last } : 'invalid';
 }
 
-export async function getObjects20(
-  ctx: TaxiiContext,
-  request: { scope: Scope; rootPath: string; collection: string; params: URLSearchParams; range: string | undefined },
-): Promise<Bundle20> {
+export interface Read20Request {
+  scope: Scope;
+  rootPath: string;
+  collection: string;
+  params: URLSearchParams;
+  range: string | undefined;
+  /** Get an Object (TAXII 2.0 §5.5): the bundle holds this object's versions only. */
+  objectId?: string;
+}
+
+export async function getObjects20(ctx: TaxiiContext, request: Read20Request): Promise<Bundle20> {
   const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireRead(target);
-  const filters = parseTaxii20Query(request.params);
+  const filters = parseTaxii20Query(request.params, request.objectId === undefined ? 'objects' : 'object');
+  if (request.objectId !== undefined) await requireObject(ctx, target, request.objectId);
   const range = parseItemsRange(request.range);
   const query: RecordQuery = { collectionId: target.collection.id, versions: filters.versions, specVersions: filters.specVersions, withBody: true };
   if (filters.after !== undefined) query.after = filters.after;
+  if (request.objectId !== undefined) query.ids = [request.objectId];
   if (filters.ids) query.ids = filters.ids;
   if (filters.types) query.types = filters.types;
 

@@ -4,8 +4,9 @@
  * FortiSIEM, XSOAR's fallback), and FortiSOAR's connector. Same scoping as 2.1.
  */
 
-import { PASSWORD } from '../support/harness';
-import { basic, COLLECTION, expectExactlyOnce, json, replayServer, TAXII, type ReplayServer } from './replay';
+import { body, PASSWORD } from '../support/harness';
+import { envelope, indicator } from '../support/stix';
+import { basic, COLLECTION, expectExactlyOnce, json, randomUUID, replayServer, TAXII, type ReplayServer } from './replay';
 
 let r: ReplayServer;
 afterEach(async () => r.close());
@@ -88,6 +89,39 @@ describe('taxii2client.v20: QRadar, FortiSIEM and XSOAR fallback (modelled, clie
     // No writes in 2.0.
     const post = await r.app().post(`${COLLECTION}/objects/`).set({ Accept: TAXII20, 'Content-Type': TAXII20, Authorization: basic('alice', PASSWORD) }).send('{}');
     expect(post.status).toBe(406);
+  });
+
+  test('when taxii2client.v20 reads its collection as a publisher and then one object, then it is told 2.0 is read-only and gets the object as a bundle, version by version', async () => {
+    r = await replayServer();
+    const [id] = await r.publish(3);
+    const alice = basic('alice', PASSWORD);
+    const later = { ...indicator({ id, modified: '2026-02-01T00:00:00.000Z' }) };
+    expect(body(await r.server.post(`${COLLECTION}/objects/`, envelope(later))).success_count).toBe(1);
+    // alice may write in 2.1, but 2.0 has no writes: the 2.0 collection must not offer them.
+    const in21 = json(await r.app().get(`${COLLECTION}/`).set({ Accept: TAXII, Authorization: alice }));
+    const in20 = json(await r.app().get(`${COLLECTION}/`).set({ Accept: TAXII20, Authorization: alice }));
+    expect([in21.can_write, in20.can_write]).toEqual([true, false]);
+
+    const one = await r.app().get(`${COLLECTION}/objects/${id}/`).set({ Accept: STIX20, Authorization: alice });
+    expect(one.status).toBe(200);
+    expect(one.headers['content-type']).toBe(STIX20);
+    expect(json(one)).toEqual({ type: 'bundle', id: expect.stringMatching(/^bundle--/), objects: [later] });
+    const all = await r.app().get(`${COLLECTION}/objects/${id}/?match[version]=all`).set({ Accept: STIX20, Authorization: alice });
+    expect(json(all).objects.map((o: { modified: string }) => o.modified)).toEqual(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
+    const ranged = await r.app().get(`${COLLECTION}/objects/${id}/?match[version]=all`).set({ Accept: STIX20, Authorization: alice, Range: 'items=1-1' });
+    expect([ranged.status, ranged.headers['content-range'], json(ranged).objects[0].modified]).toEqual([206, 'items 1-1/2', '2026-02-01T00:00:00.000Z']);
+
+    // An id the collection does not hold: 404 in the 2.0 error type.
+    const missing = await r.app().get(`${COLLECTION}/objects/indicator--${randomUUID()}/`).set({ Accept: STIX20, Authorization: alice });
+    expect([missing.status, missing.headers['content-type'], json(missing).http_status]).toEqual([404, TAXII20, '404']);
+    // A filter this endpoint does not have is ignored, as in 2.1.
+    for (const accept of [STIX20, TAXII]) {
+      const res = await r.app().get(`${COLLECTION}/objects/${id}/?match[type]=malware`).set({ Accept: accept, Authorization: alice });
+      expect(json(res).objects).toEqual([later]);
+    }
+    // Bob's partnership does not exist for carol, in 2.0 as in 2.1.
+    const outsider = await r.app().get(`/api2/collections/${COLLECTION.split('/').pop()}/objects/${id}/`).set({ Accept: STIX20, Authorization: basic('carol', PASSWORD) });
+    expect(outsider.status).toBe(404);
   });
 });
 

@@ -3,14 +3,14 @@
  * request and call one use case; the rules live in src/taxii.
  */
 
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { addObjects } from '../../taxii/add-objects';
 import type { TaxiiContext } from '../../taxii/context';
 import { deleteObject } from '../../taxii/delete-object';
 import { postedBodyKind, STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { requireWrite, resolveCollection } from '../../taxii/resolve';
-import { getObjects20 } from '../../taxii/taxii20';
+import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
@@ -30,12 +30,7 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
     .route(`${COLLECTION}/objects`)
     .get(audited('get_objects'), negotiateWith20, gate.reader, async (req, res) => {
       if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
-      const bundle = await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range });
-      noteAudit(req, { objectCount: bundle.count });
-      if (bundle.contentRange !== undefined) res.setHeader('Content-Range', bundle.contentRange);
-      if (bundle.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', bundle.dateAddedFirst);
-      if (bundle.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', bundle.dateAddedLast);
-      sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
+      sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
     })
     .post(audited('add_objects'), negotiate, gate.writer, async (req, res) => {
       const scope = scopeOf(req, ctx);
@@ -51,7 +46,11 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
 
   router
     .route(`${COLLECTION}/objects/:objectId`)
-    .get(audited('get_object'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
+    .get(audited('get_object'), negotiateWith20, gate.reader, async (req, res) => {
+      const objectId = param(req, 'objectId');
+      if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId }));
+      sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
+    })
     .delete(audited('delete_object'), negotiate, async (req, res) => {
       await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
       sendTaxii(res, 200, null);
@@ -62,6 +61,14 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
     .route(`${COLLECTION}/objects/:objectId/versions`)
     .get(audited('get_versions'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
     .all(otherMethods(['GET']));
+}
+
+function sendBundle20(req: Request, res: Response, bundle: Bundle20): void {
+  noteAudit(req, { objectCount: bundle.count });
+  if (bundle.contentRange !== undefined) res.setHeader('Content-Range', bundle.contentRange);
+  if (bundle.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', bundle.dateAddedFirst);
+  if (bundle.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', bundle.dateAddedLast);
+  sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
 }
 
 function readRequest(req: Request, ctx: TaxiiContext): ReadRequest {
