@@ -191,10 +191,12 @@ function parseAddedAfterParam(text: string): number {
 }
 
 function parseLimit(text: string): number {
-  if (!/^[0-9]{1,64}$/.test(text) || Number(text) < 1) {
+  if (!/^[0-9]+$/.test(text) || !/[1-9]/.test(text)) {
     throw new BadParameterError('limit', text, 'expected a positive integer');
   }
-  return Number(text);
+  // Any all-digit value, however long, is capped by the caller (checklist §3.2); kept
+  // finite because the limit travels in `next` cursors as JSON.
+  return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
 }
 
 function maxDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -1,4 +1,5 @@
 /** Add Objects and Get Status (TAXII 2.1 §5.5, §4.3; checklist §5). */
+import { gzipSync } from 'node:zlib';
 
 import { randomUUID } from 'node:crypto';
 import { body, PASSWORD, RW, startTestServer, TAXII, type TestServer } from '../support/harness';
@@ -167,6 +168,14 @@ describe('rejected requests', () => {
     const repeated = body(await server.post(OBJECTS, `{"objects": [{"type":"ignored"}], "type": "bundle", "objects": [${JSON.stringify(b)}]}`));
     expect(repeated.successes.map((x: { id: string }) => x.id)).toEqual([b.id]);
     expect(repeated.total_count).toBe(1);
+  });
+
+  test('when the body is compressed, then 415 naming the encoding, and nothing is stored', async () => {
+    const object = indicator();
+    const res = await server.raw().post(OBJECTS).auth('alice', PASSWORD).set({ 'Content-Type': TAXII, 'Content-Encoding': 'gzip' }).send(gzipSync(JSON.stringify(envelope(object))));
+    expect([res.status, res.headers['content-type'], JSON.parse(res.text).error_code]).toEqual([415, TAXII, 'unsupported_media_type']);
+    expect(JSON.parse(res.text).description).toContain('Content-Encoding gzip');
+    expect((await server.get(`${OBJECTS}${object.id}/`)).status).toBe(404);
   });
 
   test('when the body is not valid UTF-8, then 422', async () => {

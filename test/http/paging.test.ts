@@ -90,6 +90,10 @@ test('when limit exceeds the server maximum, then it is capped, and without limi
     await capped.post(`${COLL}/objects/`, envelope(...objects));
     expect(page(await capped.get(`${COLL}/objects/?limit=1000`)).objects).toHaveLength(4);
     expect(page(await capped.get(`${COLL}/objects/`)).objects).toHaveLength(3);
+    // However many digits: capped, and the cursor it issues still works.
+    const huge = page(await capped.get(`${COLL}/objects/?limit=${'9'.repeat(400)}`));
+    expect(huge.objects).toHaveLength(4);
+    expect(page(await capped.get(`${COLL}/objects/?next=${encodeURIComponent(huge.next!)}`)).objects).toHaveLength(4);
   } finally {
     await capped.close();
   }

@@ -74,11 +74,11 @@ describe('content negotiation', () => {
 
 describe('authentication', () => {
   test.each(['/taxii2/', '/api1/', '/api1/collections/', `/api1/collections/${RW}/objects/`, '/nowhere/at/all', '/'])(
-    'when %s is requested without credentials, then 401 with a Basic challenge',
+    'when %s is requested without credentials, then 401 with a Basic and a Bearer challenge',
     async (path) => {
       const res = await server.raw().get(path).set('Accept', TAXII);
       expectError(res, 401, 'unauthenticated');
-      expect(res.headers['www-authenticate']).toBe('Basic realm="Accord", charset="UTF-8"');
+      expect(res.headers['www-authenticate']).toBe('Basic realm="Accord", charset="UTF-8", Bearer realm="Accord"');
     },
   );
 

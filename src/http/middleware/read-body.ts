@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { PayloadTooLargeError } from '../../errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes `limit`
@@ -7,6 +7,12 @@ import { PayloadTooLargeError } from '../../errors';
  * streaming, so an oversized body is never buffered whole.
  */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
+  // A compressed body would be judged as bytes and fail as "not UTF-8"; say what is wrong
+  // instead (415, as body-parser maps an unsupported encoding; checklist §1.11).
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    return Promise.reject(new UnsupportedMediaTypeError(`Content-Encoding ${encoding} is not supported: send the body uncompressed.`));
+  }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new PayloadTooLargeError(limit));
   return new Promise((resolve, reject) => {
