@@ -29,20 +29,13 @@ export function presentedCredentials(req: IncomingMessage, apiKeyHeader: string)
   return { kind: 'none' };
 }
 
-/** The account a credential claims, for login throttling; never the secret. */
+/**
+ * The account a credential claims, for login throttling; never the secret. Only
+ * passwords can be guessed: keys and certificates are throttled per source alone
+ * (see LoginThrottle).
+ */
 export function claimedAccount(credentials: PresentedCredentials): string | undefined {
-  switch (credentials.kind) {
-    case 'password':
-      return `user:${credentials.username}`;
-    case 'key': {
-      const parsed = parseKeyToken(credentials.token);
-      return parsed ? `key:${parsed.keyId}` : undefined;
-    }
-    case 'certificate':
-      return `cert:${credentials.fingerprint}`;
-    default:
-      return undefined;
-  }
+  return credentials.kind === 'password' ? `user:${credentials.username}` : undefined;
 }
 
 function fromAuthorization(header: string): PresentedCredentials {

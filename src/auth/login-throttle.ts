@@ -2,6 +2,9 @@
  * Rate limiting of failed logins, per source address and per account, in a
  * sliding window. A throttled source or account gets 429 before any credential is
  * checked, so guessing cannot also burn scrypt time. Kept in memory per process.
+ * Accounts here are users with passwords: API keys carry 256-bit secrets and
+ * certificates cannot be guessed, so locking them would only let anyone who knows a
+ * (public) key id shut its owner out; they are limited per source only.
  */
 
 export interface ThrottleLimits {
@@ -10,12 +13,16 @@ export interface ThrottleLimits {
   windowMs: number;
 }
 
+/** Sources and accounts remembered at once by default (about 100 bytes each). */
+const MAX_ENTRIES = 100_000;
+
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
     private readonly limits: ThrottleLimits,
     private readonly now: () => number = Date.now,
+    private readonly maxEntries: number = MAX_ENTRIES,
   ) {}
 
   /** Seconds to wait when the source or the account is over its limit, else 0. */
@@ -44,7 +51,27 @@ export class LoginThrottle {
     const recent = this.recent(key);
     recent.push(this.now());
     this.failures.set(key, recent);
-    if (this.failures.size > 100_000) this.failures.clear();
+    if (this.failures.size > this.maxEntries) this.prune();
+  }
+
+  /**
+   * Keeps memory bounded without lifting anyone's lock: a flood of one-off failures
+   * from many sources must not wipe the record of a locked account. Drops expired
+   * entries, then entries below their limit (oldest first), and only then locked ones.
+   */
+  private prune(): void {
+    const target = Math.floor(this.maxEntries * 0.9);
+    const since = this.now() - this.limits.windowMs;
+    for (const [key, times] of this.failures) if (times[times.length - 1]! <= since) this.failures.delete(key);
+    for (const [key, times] of this.failures) {
+      if (this.failures.size <= target) return;
+      const limit = key.startsWith('account:') ? this.limits.perAccount : this.limits.perSource;
+      if (times.filter((t) => t > since).length < limit) this.failures.delete(key);
+    }
+    for (const key of this.failures.keys()) {
+      if (this.failures.size <= target) return;
+      this.failures.delete(key);
+    }
   }
 
   private recent(key: string): number[] {

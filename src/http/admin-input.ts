@@ -1,12 +1,13 @@
 /** Reading admin API request bodies: JSON objects whose fields are checked one by one (422 naming the field). */
 
 import type { Request } from 'express';
-import { UnprocessableContentError } from '../errors';
+import { UnprocessableContentError, UnsupportedMediaTypeError } from '../errors';
 import { readBody } from './middleware/read-body';
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
 
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  requireJsonContentType(req);
   const bytes = await readBody(req, ADMIN_BODY_LIMIT);
   if (bytes.length === 0) return {};
   let parsed: unknown;
@@ -17,6 +18,19 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UnprocessableContentError('The body must be a JSON object.');
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Admin writes must say `Content-Type: application/json`, even with an empty body. A
+ * browser cannot send that type to another site without a CORS preflight (which
+ * Accord never grants), so a page elsewhere cannot use an administrator's cached
+ * Basic credentials to submit a form (text/plain) that creates users or keys.
+ */
+function requireJsonContentType(req: Request): void {
+  const type = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new UnsupportedMediaTypeError('Admin requests that change something take a JSON body: send Content-Type: application/json.');
+  }
 }
 
 export function text(body: Record<string, unknown>, field: string): string;

@@ -23,6 +23,24 @@ const as = (user: string) => ({
 });
 
 describe('server administration', () => {
+  test('when a page elsewhere submits a form with an administrator\'s browser credentials, then nothing changes (admin writes need a JSON Content-Type)', async () => {
+    // What an HTML form with enctype=text/plain can post: a JSON-looking body.
+    const forged = '{"username":"csrf-admin","password":"attacker-chosen-pw","admin":true,"x":"="}';
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await server.raw().post('/admin/organisations/alpha/users').auth('root', PASSWORD).set({ 'Content-Type': type, Origin: 'https://evil.example' }).send(forged);
+      expect([res.status, JSON.parse(res.text).error_code]).toEqual([415, 'unsupported_media_type']);
+    }
+    const users = (await as('root').get('/admin/organisations/alpha/users')).body.users.map((u: { username: string }) => u.username);
+    expect(users).not.toContain('csrf-admin');
+    expect((await server.raw().get('/taxii2/').auth('csrf-admin', 'attacker-chosen-pw')).status).toBe(401);
+    // A bodiless POST (a no-cors fetch sends no Content-Type) issues no key either; with JSON it does.
+    const keysBefore = (await as('root').get('/admin/organisations/alpha/keys')).body.keys.length;
+    expect((await server.raw().post('/admin/organisations/alpha/keys').auth('root', PASSWORD)).status).toBe(415);
+    expect((await as('root').get('/admin/organisations/alpha/keys')).body.keys.length).toBe(keysBefore);
+    expect((await as('root').post('/admin/organisations/alpha/keys', {})).status).toBe(201);
+    expect((await as('root').get('/admin/organisations/alpha/keys')).body.keys.length).toBe(keysBefore + 1);
+  });
+
   test('when the administrator creates an organisation, a user, a key and a partnership, then they work over TAXII', async () => {
     const root = as('root');
     expect((await root.post('/admin/organisations', { id: 'police-unit', name: 'National police cyber unit' })).status).toBe(201);
@@ -55,7 +73,7 @@ describe('server administration', () => {
     expect((await root.post('/admin/organisations/nowhere/users', { username: 'x1', password: 'long-enough-pw' })).status).toBe(404);
     expect((await root.put('/admin/partnerships/api1/members/alpha', { role: 'owner' })).status).toBe(422);
     expect((await root.post('/admin/partnerships', { path: 'taxii2', title: 'x', kind: 'bilateral' })).status).toBe(422);
-    expect((await root.post('/admin/partnerships', 'not json')).status).toBe(422);
+    expect((await server.raw().post('/admin/partnerships').auth('root', PASSWORD).set('Content-Type', 'application/json').send('not json')).status).toBe(422);
     expect((await root.post('/admin/partnerships/api1/collections', { title: 'dup', alias: 'rw' })).status).toBe(409);
   });
 

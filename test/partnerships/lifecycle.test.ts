@@ -88,6 +88,13 @@ test('when an account fails to log in too often, then it gets 429 with Retry-Aft
   expect((await server.raw().get('/taxii2/').auth('alice', PASSWORD)).status).toBe(200);
 });
 
+test('when someone sends wrong secrets for a key id, then the key is not locked for its owner (keys are throttled per source only)', async () => {
+  const { key, token } = await server.runtime.directory.issueKey({ organisationId: 'alpha', label: 'lockout' });
+  const forged = `accord_${key.id}_${'A'.repeat(43)}`;
+  for (let i = 0; i < 3; i++) expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${forged}`)).status).toBe(401);
+  expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+});
+
 test('when one source fails with many accounts, then the source is throttled', async () => {
   for (let i = 0; i < 8; i++) await server.raw().get('/taxii2/').auth(`nobody${i}`, 'x');
   expect((await server.raw().get('/taxii2/').auth('bob', PASSWORD)).status).toBe(429);
