@@ -45,6 +45,13 @@ export interface CollectionView {
 
 export class Scope {
   private memberships?: Promise<Map<string, Role>>;
+  /**
+   * The API root and collection this caller was found allowed to see (in this
+   * request), as opposed to what the URL merely named: the audit trail files an
+   * entry under a partnership only then, so that naming someone else's partnership
+   * leaves nothing in that partnership's trail.
+   */
+  readonly shown: { partnership?: string; collection?: string } = {};
 
   constructor(
     private readonly directory: Directory,
@@ -68,7 +75,9 @@ export class Scope {
     const role = (await this.roles()).get(path);
     if (role === undefined) return undefined;
     const partnership = await this.directory.getPartnership(path);
-    return partnership ? rootInfo(partnership, role) : undefined;
+    if (!partnership) return undefined;
+    this.shown.partnership = path;
+    return rootInfo(partnership, role);
   }
 
   /** Every collection of a visible root, sorted by id (TAXII 2.1 §3.3: a stable order). */
@@ -84,7 +93,9 @@ export class Scope {
   /** A collection by id, else by alias, within a visible root. */
   async collection(path: string, idOrAlias: string): Promise<CollectionView | undefined> {
     const views = await this.collections(path);
-    return views.find((v) => v.collection.id === idOrAlias) ?? views.find((v) => v.collection.alias === idOrAlias);
+    const view = views.find((v) => v.collection.id === idOrAlias) ?? views.find((v) => v.collection.alias === idOrAlias);
+    if (view) this.shown.collection = view.collection.id;
+    return view;
   }
 
   /** Status resources are private to the submitting organisation. */

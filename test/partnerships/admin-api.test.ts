@@ -5,7 +5,8 @@
  * partnership one is not part of stays invisible (404).
  */
 
-import { body, PASSWORD, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
+import { randomUUID } from 'node:crypto';
+import { body, PASSWORD, RW, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
 import { envelope, indicator } from '../support/stix';
 
 let server: TestServer;
@@ -146,18 +147,30 @@ describe('audit trail', () => {
     expect(trail.status).toBe(200);
     const entries = trail.body.entries as Array<Record<string, unknown>>;
     const find = (operation: string, extra: Record<string, unknown> = {}) => entries.find((e) => e.operation === operation && Object.entries(extra).every(([k, v]) => e[k] === v));
-    expect(find('add_objects', { status_id: posted.id })).toMatchObject({ organisation: 'alpha', user: 'alice', collection: 'rw', object_count: 2, outcome: 202, partnership: 'api1' });
+    // The collection is filed by id, although the URL named it by alias.
+    expect(find('add_objects', { status_id: posted.id })).toMatchObject({ organisation: 'alpha', user: 'alice', collection: RW, object_count: 2, outcome: 202, partnership: 'api1' });
     expect(find('get_objects', { object_count: 1 })).toMatchObject({ organisation: 'alpha', outcome: 200 });
-    expect(find('get_object', { organisation: 'gamma' })).toMatchObject({ user: 'carol', object_count: 1 });
+    expect(find('get_object', { organisation: 'gamma' })).toMatchObject({ user: 'carol', object_count: 1, detail: `object ${a.id}` });
     expect(find('get_versions')).toMatchObject({ object_count: 1 });
     expect(find('get_manifest')).toBeDefined();
-    expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha' });
+    expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha', detail: `object ${a.id}` });
     expect(find('add_objects', { organisation: 'gamma' })).toMatchObject({ outcome: 403 });
-    expect(find('get_status')).toMatchObject({ outcome: 200 });
+    expect(find('get_status')).toMatchObject({ outcome: 200, status_id: posted.id });
     expect(find('set_member')).toBeDefined();
     expect(entries.every((e) => e.partnership === 'api1')).toBe(true);
     expect(JSON.stringify(entries)).not.toContain(PASSWORD);
     expect(JSON.stringify(entries)).not.toContain('Malicious site');
+  });
+
+  test('when an outsider probes a partnership it is not in, then the 404s are in the server-wide trail only, not in that partnership\'s', async () => {
+    const probes = [`/api1/`, `/api1/collections/rw/objects/`, `/api1/collections/${RW}/manifest/`, `/api1/status/${randomUUID()}/`];
+    for (const path of probes) expect((await server.get(path, 'bob')).status).toBe(404);
+    const own = (await as('dave').get('/admin/partnerships/api1/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
+    expect(own.filter((e) => e.organisation === 'beta')).toEqual([]);
+    const all = (await as('root').get('/admin/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
+    const bobs = all.filter((e) => e.user === 'bob' && e.outcome === 404);
+    expect(bobs.map((e) => e.operation)).toEqual(['get_api_root', 'get_objects', 'get_manifest', 'get_status']);
+    expect(bobs.every((e) => e.partnership === undefined && e.collection === undefined && e.status_id === undefined)).toBe(true);
   });
 
   test('when the audit trail is paged, then after= continues without repeats', async () => {

@@ -14,19 +14,30 @@ export type Audited = (operation: string) => RequestHandler;
 
 /**
  * Marks a route as audited: when the response is sent, one entry records the
- * caller, the operation, the partnership and collection named in the URL, the
- * outcome status and what the handler added (object count, status id).
+ * caller, the operation, the outcome status and what the handler added (object
+ * count, status id). The partnership and collection are those the caller was
+ * allowed to see (the collection by id, however the URL named it), never merely
+ * what the URL named: a stranger's 404 is not filed in another partnership's trail
+ * (its stewards would learn who probed them); administrators see it server-wide.
  */
 export function auditedBy(trail: AuditTrail): Audited {
   return (operation) => (req, res, next) => {
     const note: AuditNote = { operation };
-    if (typeof req.params.apiRoot === 'string') note.partnership = req.params.apiRoot;
-    if (typeof req.params.partnership === 'string') note.partnership = req.params.partnership;
-    if (typeof req.params.collectionId === 'string') note.collection = req.params.collectionId;
     req.accord.audit = note;
     res.on('finish', () => {
       const principal = req.accord.principal;
-      if (principal) trail.record(principal, { ...note, outcome: res.statusCode });
+      if (!principal) return;
+      const shown = req.accord.scope?.shown ?? {};
+      const entry: AuditNote & { outcome: number } = { ...note, outcome: res.statusCode };
+      if (shown.partnership !== undefined) {
+        entry.partnership = shown.partnership;
+        if (shown.collection !== undefined) entry.collection = shown.collection;
+        const objectId = req.params.objectId;
+        if (shown.collection !== undefined && typeof objectId === 'string') entry.detail = `object ${objectId}`;
+        const statusId = req.params.statusId;
+        if (typeof statusId === 'string' && entry.statusId === undefined) entry.statusId = statusId;
+      }
+      trail.record(principal, entry);
     });
     next();
   };
