@@ -68,5 +68,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 
 function toAccordError(error: unknown): AccordError {
   if (error instanceof AccordError) return error;
+  // Express's router cannot decode a path segment such as %FF: the caller's mistake,
+  // answered the same whatever the path names, so it reveals nothing.
+  if (error instanceof URIError || (error as { status?: unknown } | null)?.status === 400) {
+    return new AccordError('bad_parameter', 'Bad Request', 'The URL path is not valid percent-encoded UTF-8.');
+  }
   return new AccordError('internal', 'Internal Server Error', 'The server failed to process the request; the error is logged under error_id.');
 }

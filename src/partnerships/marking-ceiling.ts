@@ -19,7 +19,8 @@ export function markingCeilingProblem(obj: Record<string, unknown>, ceiling: Tlp
   if (ceiling === undefined) return null;
   const limit = TLP_LEVELS.indexOf(ceiling);
   for (const ref of markingRefs(obj)) {
-    const tlp = LEVEL_OF_ID.get(ref);
+    // UUIDs are case-insensitive (RFC 4122): an upper-case TLP:RED id is still TLP:RED.
+    const tlp = LEVEL_OF_ID.get(ref.toLowerCase());
     if (tlp && TLP_LEVELS.indexOf(tlp.level) > limit) {
       return `marked ${tlp.name} (${ref}), more restrictive than this collection's ceiling TLP:${ceiling.toUpperCase()}; publish it to a collection that accepts it`;
     }

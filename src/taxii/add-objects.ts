@@ -11,6 +11,8 @@ import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
+import { reservedMarkingProblem } from '../partnerships/reserved-markings';
+import { firstDuplicateMember } from './duplicate-members';
 import type { CollectionView, Scope } from '../partnerships/scope';
 import { statusResource } from './status';
 import { identify } from './versioning';
@@ -39,13 +41,18 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       return { kind: 'failure', detail: { ...where, message: 'must be a JSON object' } };
     }
+    const refused = (rule: string, pointer: string, text: string): Entry => ({ kind: 'failure', detail: { ...where, message: `1 error: [${rule}] ${pointer === '' ? '' : `${pointer}: `}${text}` } });
+    const duplicate = firstDuplicateMember(text);
+    if (duplicate !== null) return refused('duplicate-member', duplicate, 'this member name appears more than once in its object; send each name once');
     const identity = identify(obj as Record<string, unknown>);
-    if (!identity.ok) return { kind: 'failure', detail: { ...where, message: identity.reason } };
+    if (!identity.ok) return { kind: 'failure', detail: { ...where, message: `1 error: ${identity.reason}` } };
+    const misused = reservedMarkingProblem(obj as Record<string, unknown>);
+    if (misused !== null) return refused('tlp-reserved-id', '/id', misused);
     const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);
-    if (overshared !== null) return { kind: 'failure', detail: { ...where, message: overshared } };
+    if (overshared !== null) return refused('marking-ceiling', '', overshared);
     if (!collection.specVersions.includes(identity.identity.specVersion)) {
-      const message = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.mediaTypes.join(', ')})`;
-      return { kind: 'failure', detail: { ...where, message } };
+      const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.mediaTypes.join(', ')})`;
+      return refused('collection-media-type', '/spec_version', text);
     }
     const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: text } };
     if (judgement.message !== undefined) entry.note = judgement.message;
@@ -95,15 +102,18 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
   return statusResource(status);
 }
 
+/** A failed element is named by its id only when that is a STIX identifier; otherwise by its position. */
 function usableId(obj: unknown): string | undefined {
   if (typeof obj !== 'object' || obj === null) return undefined;
   const id = (obj as Record<string, unknown>).id;
-  return typeof id === 'string' && id !== '' && id.length <= 300 ? id : undefined;
+  return typeof id === 'string' && STIX_ID.test(id) ? id : undefined;
 }
+
+const STIX_ID = /^[a-z0-9][a-z0-9-]{0,249}--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function versionOf(obj: unknown): string {
   if (typeof obj !== 'object' || obj === null) return '';
-  const { modified, created } = obj as Record<string, unknown>;
-  const version = modified ?? created;
+  const { type, modified, created } = obj as Record<string, unknown>;
+  const version = (type === 'marking-definition' ? undefined : modified) ?? created;
   return typeof version === 'string' && version.length <= 64 ? version : '';
 }

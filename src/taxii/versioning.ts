@@ -22,16 +22,19 @@ export type IdentityResult = { ok: true; identity: ObjectIdentity } | { ok: fals
  */
 export function identify(obj: Record<string, unknown>): IdentityResult {
   const { id, type } = obj;
-  if (typeof type !== 'string' || type === '') return { ok: false, reason: 'the object has no string type' };
-  if (typeof id !== 'string' || id === '') return { ok: false, reason: 'the object has no string id' };
-  if (!id.startsWith(`${type}--`)) return { ok: false, reason: `id prefix of ${quote(id)} differs from type ${quote(type)}` };
-  for (const property of ['modified', 'created'] as const) {
+  if (typeof type !== 'string' || type === '') return { ok: false, reason: '[required-property] /type: the object has no string type' };
+  if (typeof id !== 'string' || id === '') return { ok: false, reason: '[required-property] /id: the object has no string id' };
+  if (!id.startsWith(`${type}--`)) return { ok: false, reason: `[id-type-prefix] /id: id prefix of ${quote(id)} differs from type ${quote(type)}` };
+  // Marking definitions are never versioned (STIX 2.1 §7.2.1): a `modified` there is
+  // ignored, and `created` is the version (checklist §4.1).
+  const versioned = type === 'marking-definition' ? (['created'] as const) : (['modified', 'created'] as const);
+  for (const property of versioned) {
     const value = obj[property];
     if (value !== undefined && !isStixTimestamp(value)) {
-      return { ok: false, reason: `/${property} ${quote(String(value))} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)` };
+      return { ok: false, reason: `[timestamp-format] /${property}: ${quote(JSON.stringify(value) ?? String(value))} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z); the version of the object cannot be read` };
     }
   }
-  const version = (obj.modified ?? obj.created ?? null) as string | null;
+  const version = ((type === 'marking-definition' ? undefined : obj.modified) ?? obj.created ?? null) as string | null;
   return {
     ok: true,
     identity: {

@@ -105,6 +105,33 @@ describe('per-object results', () => {
     expect((await server.get(`${OBJECTS}${wrongPrefix.id}/`)).status).toBe(404);
   });
 
+  test('when an object repeats a member name, at the top or deep inside, then it is refused (what is served is what was validated) and its neighbours are stored', async () => {
+    const good = indicator();
+    const smuggled = indicator();
+    const deep = indicator({ external_references: [{ source_name: 'a', external_id: '1' }, { source_name: 'b', url: 'https://example.com/' }] });
+    const smuggledText = JSON.stringify(smuggled).replace('{', '{"pattern":"GARBAGE[","type":"malware",');
+    const deepText = JSON.stringify(deep).replace('"url":', '"url":"https://evil.example/","url":');
+    const escaped = indicator();
+    const escapedText = JSON.stringify(escaped).replace('{', '{"n\\u0061me":"x",');
+    // The same names in sibling and nested objects are not duplicates.
+    const sameNamesApart = indicator({ kill_chain_phases: [{ kill_chain_name: 'k', phase_name: 'a' }, { kill_chain_name: 'k', phase_name: 'b' }], external_references: [{ source_name: 'name', external_id: 'x' }] });
+    const text = `{"objects":[${JSON.stringify(good)},${smuggledText},${deepText},${escapedText},${JSON.stringify(sameNamesApart)}]}`;
+    const status = body(await server.raw().post(OBJECTS).auth('alice', PASSWORD).set({ 'Content-Type': TAXII, Accept: TAXII }).send(text));
+    expect(status.successes.map((s: { id: string }) => s.id)).toEqual([good.id, sameNamesApart.id]);
+    expect(status.failures.map((f: { id: string; message: string }) => [f.id, f.message])).toEqual([
+      [smuggled.id, expect.stringMatching(/^1 error: \[duplicate-member\] \/type: /)],
+      [deep.id, expect.stringMatching(/^1 error: \[duplicate-member\] \/external_references\/1\/url: /)],
+      [escaped.id, expect.stringMatching(/^1 error: \[duplicate-member\] \/name: /)],
+    ]);
+    expect((await server.get(`${OBJECTS}${smuggled.id}/`)).status).toBe(404);
+  });
+
+  test('when a bad element has no STIX identifier, then the status names it by its position, never by a look-alike id', async () => {
+    const good = indicator();
+    const status = body(await server.post(OBJECTS, envelope(good, { type: 'malware', id: 'not-an-id' }, { type: 'malware', id: '/objects/0' })));
+    expect(status.failures.map((f: { id: string }) => f.id)).toEqual(['/objects/1', '/objects/2']);
+  });
+
   test('when a version already stored is posted again, then it is a success and nothing changes', async () => {
     const a = indicator();
     await server.post(OBJECTS, envelope(a));

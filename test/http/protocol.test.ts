@@ -113,6 +113,19 @@ describe('authentication', () => {
 });
 
 describe('URLs and methods', () => {
+  test('when a path segment is not valid percent-encoding, then 400, the same for a partnership one sees and one one does not, and 401 first without credentials', async () => {
+    const paths = ['/%FF/', '/api1/collections/%C0%AF/', '/api2/collections/%C0%AF/', `/api1/collections/${RW}/objects/%E0%A4%A/`, '/admin/partnerships/%FF'];
+    const bodies = new Set<string>();
+    for (const path of paths) {
+      const res = await server.raw().get(path).auth('alice', PASSWORD).set('Accept', TAXII);
+      expectError(res, 400, 'bad_parameter');
+      const { error_id: _id, ...rest } = JSON.parse(res.text);
+      bodies.add(JSON.stringify(rest));
+      expectError(await server.raw().get(path).set('Accept', TAXII), 401, 'unauthenticated');
+    }
+    expect(bodies.size).toBe(1);
+  });
+
   test.each([['/taxii2'], ['/taxii2/'], ['//taxii2//'], ['/api1'], ['/api1//collections'], [`/api1/collections/${RW}/objects`]])(
     'when %s is requested, then it is served directly without a redirect',
     async (path) => {

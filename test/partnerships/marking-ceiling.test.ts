@@ -49,3 +49,64 @@ test('when the ceiling is removed, then any marking is accepted', async () => {
   const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(indicator({ object_marking_refs: [TLP2.red] }))));
   expect(status.success_count).toBe(1);
 });
+
+test('when a marking is written with an upper-case UUID, then it is still the TLP it names, and the ceiling holds', async () => {
+  await server.runtime.directory.updateCollection(RW, { markingCeiling: 'amber' });
+  const shouted = indicator({ object_marking_refs: [TLP2.red.toUpperCase().replace('MARKING-DEFINITION--', 'marking-definition--')] });
+  const granular = indicator({ granular_markings: [{ marking_ref: TLP1.red.replace('5e57c739', '5E57C739'), selectors: ['name'] }] });
+  const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(shouted, granular)));
+  expect(status.failures.map((f: { id: string; message: string }) => [f.id, f.message.split(':')[0]])).toEqual([
+    [shouted.id, '1 error'],
+    [granular.id, '1 error'],
+  ]);
+  expect(status.failures[0].message).toMatch(/^1 error: \[marking-ceiling\] marked TLP:RED/);
+  expect((await server.get(`/api1/collections/${RW}/objects/${shouted.id}/`)).status).toBe(404);
+});
+
+describe('the published TLP marking definitions', () => {
+  const published = (overrides: Record<string, unknown> = {}) => ({
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: TLP2.red,
+    created: '2022-10-01T00:00:00.000Z',
+    name: 'TLP:RED',
+    extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'red' } },
+    ...overrides,
+  });
+
+  test('when a partner posts one of them with other content, then it is refused and members keep reading the published object', async () => {
+    await server.runtime.directory.updateCollection(RW, { markingCeiling: null });
+    const statement = { type: 'marking-definition', spec_version: '2.1', id: TLP2.red, created: '2022-10-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'free to share' } };
+    const renamed = published({ name: 'TLP:CLEAR', extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'clear' } } });
+    const versioned = published({ modified: '2030-01-01T00:00:00.000Z' });
+    const tlp1 = { type: 'marking-definition', spec_version: '2.1', id: TLP1.red.toUpperCase().replace('MARKING-DEFINITION--', 'marking-definition--'), created: '2017-01-20T00:00:00.000Z', definition_type: 'tlp', definition: { tlp: 'red' } };
+    const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(statement, renamed, versioned, tlp1, published())));
+    expect(status.success_count).toBe(1);
+    const reasons = status.failures.map((f: { message: string }) => /\[([a-z0-9-]+)\]/.exec(f.message)?.[1]);
+    // The upper-case TLP 1.0 copy already fails the validator's exactness rule.
+    expect(reasons).toEqual(['tlp-reserved-id', 'tlp-reserved-id', 'tlp-reserved-id', 'tlp1-exact']);
+    expect(status.failures[0].message).toContain('published TLP:RED marking definition');
+    const served = body(await server.get(`/api1/collections/${RW}/objects/${TLP2.red}/?match[version]=all`, 'carol'));
+    expect(served.objects).toEqual([published()]);
+  });
+});
+
+test('when a marking definition carries modified, then it must be a timestamp, and created stays its only version', async () => {
+  const marking = (modified: unknown) => ({
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: 'marking-definition--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+    created: '2026-01-01T00:00:00.000Z',
+    modified,
+    definition_type: 'statement',
+    definition: { statement: 'Copyright Accord test' },
+  });
+  const bad = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(marking('garbage'), marking(null), marking({}))));
+  expect(bad.failures.map((f: { message: string }) => /\[([a-z-]+)\]/.exec(f.message)?.[1])).toEqual(['timestamp-format', 'null-value', 'timestamp-format']);
+  const first = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(marking('2030-01-01T00:00:00.000Z'))));
+  const second = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(marking('2031-01-01T00:00:00.000Z'))));
+  expect([first.successes[0].version, second.successes[0].version]).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+  expect(second.successes[0].message).toContain('already present');
+  const versions = body(await server.get(`/api1/collections/${RW}/objects/marking-definition--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f/versions/`));
+  expect(versions.versions).toEqual(['2026-01-01T00:00:00.000Z']);
+});

@@ -5,7 +5,7 @@
 import type { Finding } from '../issues';
 import { childPointer } from '../pointer';
 import { finding } from '../rules';
-import { quote, texts } from '../texts';
+import { quote, texts, timestampFailure } from '../texts';
 import { compareTimestamps, isStixTimestamp } from '../timestamp';
 import { TLP1_CREATED, TLP1_MARKINGS, TLP2_CREATED, TLP2_EXTENSION_ID, TLP2_MARKINGS, type PublishedTlp } from '../tlp';
 import { isObject, type RuleContext } from './context';
@@ -88,10 +88,17 @@ function checkTlp2(ctx: RuleContext, id: unknown, entry: unknown): void {
 export function checkMarkingDefinition(ctx: RuleContext): void {
   const { obj } = ctx;
   const id = obj['id'];
-  if (obj['modified'] !== undefined) {
+  const modified = obj['modified'];
+  if (modified !== undefined) {
     ctx.out.push(
       finding('marking-definition-unversioned', '/modified', 'marking definitions are never versioned; modified not allowed', 'lenient-marking-modified'),
     );
+    // The leniency tolerates the property, not any value: it is still a timestamp (§3.2, §3.3).
+    if (modified === null) ctx.out.push(finding('null-value', '/modified', texts.nullValue()));
+    else {
+      const problem = typeof modified === 'string' ? timestampFailure(modified, true) : { rule: 'timestamp-format' as const, text: texts.timestampFormat(modified) };
+      if (problem) ctx.out.push(finding(problem.rule, '/modified', problem.text));
+    }
   }
   if (obj['revoked'] !== undefined) {
     ctx.out.push(finding('marking-definition-unversioned', '/revoked', 'marking definitions are never versioned; revoked not allowed'));
