@@ -152,6 +152,11 @@ export class Administration {
 
   async addCollection(actor: Actor, input: CollectionInput): Promise<Collection> {
     await this.stewarded(actor, input.partnership);
+    // Collection ids are unique server-wide, so "already exists" would tell a steward
+    // that another partnership holds that id: only administrators choose ids.
+    if (input.id !== undefined && !isAdmin(actor)) {
+      throw new ForbiddenError('Only server administrators choose a collection id; leave id out and one is generated.');
+    }
     const collection = await this.directory.addCollection(input);
     this.record(actor, 'add_collection', { partnership: input.partnership, collection: collection.id, detail: collection.title });
     return collection;

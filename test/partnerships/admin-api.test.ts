@@ -96,6 +96,11 @@ describe('stewards', () => {
     expect((await server.get('/api1/collections/', 'mallory')).status).toBe(200);
     expect((await dave.del('/admin/partnerships/api1/members/mallory-org')).status).toBe(204);
     expect((await server.get('/api1/collections/', 'mallory')).status).toBe(404);
+    // Ids are unique server-wide: a steward may not pick one (a 409 would reveal api2's collection).
+    const api2Collection = (await as('root').get('/admin/partnerships/api2/collections')).body.collections[0].id;
+    const taken = await dave.post('/admin/partnerships/api1/collections', { title: 'Probe', id: api2Collection });
+    const fresh = await dave.post('/admin/partnerships/api1/collections', { title: 'Probe', id: randomUUID() });
+    expect([taken.status, fresh.status, JSON.parse(taken.text).description]).toEqual([403, 403, JSON.parse(fresh.text).description]);
     const added = await dave.post('/admin/partnerships/api1/collections', { title: 'Steward-made' });
     expect(added.status).toBe(201);
     const updated = await dave.patch(`/admin/partnerships/api1/collections/${added.body.id}`, { marking_ceiling: 'amber', title: 'Renamed' });
