@@ -361,7 +361,9 @@ export const HASH_FORMS: readonly HashForm[] = [
   { name: 'SHA3-256', form: '64 hex digits', check: hexOfLength(64) },
   { name: 'SHA3-512', form: '128 hex digits', check: hexOfLength(128) },
   { name: 'SSDEEP', form: '1-128 of A-Z, a-z, 0-9, /, +, :, .', check: isSsdeep },
-  { name: 'TLSH', form: '70 hex digits', check: hexOfLength(70) },
+  // TLSH digests: 70 hex digits, or with the "T1" version prefix of TLSH 4.x (what
+  // VirusTotal and MISP publish; 72 characters).
+  { name: 'TLSH', form: '70 hex digits, optionally after T1', check: (v) => hexOfLength(70)(v.startsWith('T1') ? v.slice(2) : v) },
 ];
 
 export const HASH_FORM_BY_NAME: ReadonlyMap<string, HashForm> = new Map(HASH_FORMS.map((h) => [h.name, h]));

@@ -94,7 +94,7 @@ const RULES: Array<[string, string, Finding[]]> = [
   [
     'an SSDEEP literal holds a space',
     "[file:hashes.ssdeep = '3:abc def']",
-    [at('pattern-hash-literal', 'must', "SSDEEP literal '3:abc def' is malformed (expected 1-128 of A-Z, a-z, 0-9, '/', '+', ':', '.')", 23)],
+    [at('pattern-hash-literal', 'must', "SSDEEP literal '3:abc def' is malformed (expected 1-128 of A-Z, a-z, 0-9, /, +, :, .)", 23)],
   ],
   [
     'an MD5 is compared with an int',

@@ -80,6 +80,7 @@ const VALID: Array<[string, string]> = [
   ['a quoted hash name takes SHA3-512', `[file:hashes.'SHA3-512' = '${SHA512}']`],
   ['SSDEEP takes its alphabet', "[file:hashes.SSDEEP = '3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C']"],
   ['TLSH takes 70 hex digits', `[file:hashes.TLSH = '${'0123456789'.repeat(7)}']`],
+  ['TLSH takes T1 and 70 hex digits (TLSH 4.x)', `[file:hashes.TLSH = 'T1${'0123456789'.repeat(7)}']`],
   ['a hash IN list holds only well-formed values', `[file:hashes.'SHA-1' IN ('${'a'.repeat(40)}', '${'F'.repeat(40)}')]`],
   ['a list index is a number', "[email-message:body_multipart[0].body_raw_ref.name = 'a.exe']"],
   ['a list index is *', "[domain-name:resolves_to_refs[*].value = '198.51.100.1/32']"],
