@@ -18,8 +18,16 @@ function count(n: number, severity: Severity): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Pointers and texts are shortened so that one issue never crowds out the others (a member name may be megabytes long). */
+const MAX_POINTER = 200;
+const MAX_TEXT = 1000;
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function formatIssue(issue: Issue): string {
-  return `[${issue.rule}] ${issue.pointer === '' ? '/' : issue.pointer}: ${issue.message}`;
+  return `[${issue.rule}] ${issue.pointer === '' ? '/' : shorten(issue.pointer, MAX_POINTER)}: ${shorten(issue.message, MAX_TEXT)}`;
 }
 
 /** The status-resource message for a verdict per §6 (counts, then `[rule] pointer: text; …`, capped at 4,096 chars), or undefined for a clean success. */

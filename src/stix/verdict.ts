@@ -13,6 +13,16 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 
  */
 export const MAX_ISSUES_PER_OBJECT = 1000;
 
+const MISSING = /^required propert(?:y|ies) (.+) (?:is|are) missing$/;
+
+/** "required property 'a' is missing" + "… 'b' …" → "required properties 'a', 'b' are missing". */
+function mergeMissing(kept: string, added: string): string {
+  const a = MISSING.exec(kept);
+  const b = MISSING.exec(added);
+  if (!a || !b || a[1]!.split(', ').includes(b[1]!)) return kept;
+  return `required properties ${a[1]}, ${b[1]} are missing`;
+}
+
 export function toIssues(findings: readonly Finding[], profile: Profile, advice: boolean, root: unknown): Issue[] {
   const seen = new Map<string, number>();
   const issues: Issue[] = [];
@@ -21,8 +31,10 @@ export function toIssues(findings: readonly Finding[], profile: Profile, advice:
     const key = `${f.pointer}\u0000${f.rule}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      // Two checks of one rule at one place: a leniency holds only if both allow it.
       const kept = issues[earlier] as Issue;
+      // Every missing property is named, in one issue (not only the first).
+      if (f.rule === 'required-property') kept.message = mergeMissing(kept.message, f.message);
+      // Two checks of one rule at one place: a leniency holds only if both allow it.
       if (kept.leniency !== undefined && f.leniency === undefined) {
         kept.severity = severityOf(f, profile);
         delete kept.leniency;

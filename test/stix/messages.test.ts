@@ -25,6 +25,18 @@ describe('formatVerdictMessage', () => {
     expect(message).toBe("1 error: [required-property] /: required property 'name' is missing");
   });
 
+  test('when several required properties are missing, then one issue names them all', () => {
+    const message = formatVerdictMessage(judge(variant('malware', { created: undefined, modified: undefined, is_family: undefined })));
+    expect(message).toBe("1 error: [required-property] /: required properties 'created', 'modified', 'is_family' are missing");
+  });
+
+  test('when a pointer is huge (a megabyte-long dictionary key), then it is shortened and the rule and text still show', () => {
+    const key = `${'a'.repeat(100_000)} `;
+    const message = formatVerdictMessage(judge(variant('process', { environment_variables: { [key]: 'x' } }))) as string;
+    expect(message).toMatch(/^1 error: \[dictionary-key\] \/environment_variables\/a{100,}…: /);
+    expect(message.length).toBeLessThan(1300);
+  });
+
   test('when counts are plural, then the header says so', () => {
     const issues: Issue[] = [
       { rule: 'a', severity: 'error', pointer: '/a', message: 'x' },
