@@ -13,7 +13,7 @@ import { Doctor } from './doctor';
 import { hashPasswordCommand } from './hash-password';
 import { serveCommand } from './serve';
 import { registerStoreCommands } from './store-copy';
-import { readStdinText } from './stdin';
+import { readStdinBytes } from './stdin';
 import { validateCommand } from './validate';
 
 export function buildProgram(): Command {
@@ -45,7 +45,7 @@ export function buildProgram(): Command {
         files,
         { profile: options.profile as 'standard' | 'strict', format: options.format as 'text' | 'json', advice: options.advice ?? false },
         { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
-        readStdinText,
+        readStdinBytes,
       );
     });
   program

@@ -1,8 +1,13 @@
-/** All of standard input as UTF-8 text. */
-export async function readStdinText(): Promise<string> {
+/** All of standard input, as bytes. */
+export async function readStdinBytes(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** All of standard input as UTF-8 text. */
+export async function readStdinText(): Promise<string> {
+  return (await readStdinBytes()).toString('utf8');
 }
 
 /** The first line of standard input (passwords are never taken from the command line, where `ps` shows them). */

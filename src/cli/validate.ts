@@ -10,6 +10,7 @@ import { formatIssue, formatVerdictMessage } from '../stix/messages';
 import type { Profile } from '../stix/issues';
 import { validateDocument, type DocumentVerdict } from '../stix/document';
 import { createValidator } from '../stix/validator';
+import { firstDuplicateMember } from '../taxii/duplicate-members';
 
 export interface ValidateCommandOptions {
   profile: Profile;
@@ -23,18 +24,27 @@ export interface Output {
 }
 
 /** Returns the exit code. */
-export async function validateCommand(files: string[], options: ValidateCommandOptions, io: Output, readStdin: () => Promise<string>): Promise<number> {
+export async function validateCommand(files: string[], options: ValidateCommandOptions, io: Output, readStdin: () => Promise<Buffer>): Promise<number> {
   const validator = createValidator();
   let worst = 0;
   const reports: Array<{ file: string } & DocumentVerdict> = [];
   for (const file of files) {
     let doc: unknown;
+    let text: string;
     try {
-      doc = JSON.parse(file === '-' ? await readStdin() : readFileSync(file, 'utf8'));
+      // Read as the server reads a body: strict UTF-8, a leading BOM ignored.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(file === '-' ? await readStdin() : readFileSync(file));
+      doc = JSON.parse(text);
     } catch (error) {
-      io.err(`${file}: cannot be read as JSON: ${(error as Error).message}`);
+      io.err(`${file}: cannot be read as JSON: ${(error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA' ? 'not valid UTF-8' : (error as Error).message}`);
       worst = 2;
       continue;
+    }
+    // The server refuses an object that repeats a member name (its text would say two things).
+    const duplicate = firstDuplicateMember(text);
+    if (duplicate !== null) {
+      io.err(`${file}: error [duplicate-member] ${duplicate}: this member name appears more than once in its object; the server refuses such an object`);
+      worst = Math.max(worst, 1);
     }
     const verdict = validateDocument(validator, doc, { profile: options.profile, advice: options.advice ?? false });
     if (verdict.documentIssues.some((i) => i.severity === 'error') || verdict.verdicts.some((v) => !v.accepted)) worst = Math.max(worst, 1);

@@ -15,15 +15,27 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(files: string[], options: Partial<Parameters<typeof validateCommand>[1]> = {}, stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await validateCommand(files, { profile: 'standard', format: 'text', ...options }, { out: (l) => out.push(l), err: (l) => err.push(l) }, async () => stdin);
+  const code = await validateCommand(files, { profile: 'standard', format: 'text', ...options }, { out: (l) => out.push(l), err: (l) => err.push(l) }, async () => Buffer.from(stdin));
   return { code, out, err };
 }
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content));
   return path;
 }
+
+test('when files are read, then as the server reads bodies: a BOM is ignored, invalid UTF-8 is refused, and a repeated member name is an error', async () => {
+  const a = indicator();
+  const bom = file('bom.json', `\uFEFF${JSON.stringify({ objects: [a] })}`);
+  expect((await run([bom])).code).toBe(0);
+  const latin1 = file('latin1.json', Buffer.concat([Buffer.from('{"objects":[{"type":"indicator","name":"'), Buffer.from([0xe9]), Buffer.from('"}]}')]));
+  const bad = await run([latin1]);
+  expect([bad.code, bad.err.join('\n')]).toEqual([2, expect.stringContaining('not valid UTF-8')]);
+  const twice = file('twice.json', JSON.stringify({ objects: [a] }).replace('"name":', '"name":"first","name":'));
+  const dup = await run([twice]);
+  expect([dup.code, dup.err.join('\n')]).toEqual([1, expect.stringContaining('[duplicate-member] /objects/0/name')]);
+});
 
 test('when a bundle is all valid, then every object is accepted and the exit code is 0', async () => {
   const path = file('good.json', { type: 'bundle', id: 'bundle--6ff64c49-0e4a-4d3e-9a8a-2d1c1c7b1a10', objects: [indicator(), malware()] });
