@@ -3,7 +3,7 @@
  * value, quoted and cut to 80 characters. Texts never include the pointer.
  */
 import { HASH_FORM_BY_NAME } from './formats';
-import { calendarProblem, splitTimestamp } from './timestamp';
+import { calendarProblem, MAX_FRACTION_DIGITS, splitTimestamp } from './timestamp';
 
 const CUT = 80;
 
@@ -139,7 +139,11 @@ export function timestampFailure(
 ): { rule: 'timestamp-format' | 'timestamp-calendar' | 'timestamp-precision'; text: string } | null {
   if (typeof value !== 'string') return null;
   const parts = splitTimestamp(value);
-  if (!parts) return { rule: 'timestamp-format', text: texts.timestampFormat(value) };
+  if (!parts) {
+    const long = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d+)Z$/.exec(value.slice(0, 10_000));
+    const text = long && long[1]!.length > MAX_FRACTION_DIGITS ? `${texts.timestampFormat(value)} with at most ${MAX_FRACTION_DIGITS} fraction digits` : texts.timestampFormat(value);
+    return { rule: 'timestamp-format', text };
+  }
   const reason = calendarProblem(parts);
   if (reason) return { rule: 'timestamp-calendar', text: texts.timestampCalendar(value, reason) };
   if (needsMillis && parts.fraction.length < 3) {

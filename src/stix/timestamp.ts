@@ -6,7 +6,8 @@
  */
 
 const STIX_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
-const MAX_FRACTION_DIGITS = 32;
+/** Accord's bound on sub-second digits (far beyond any clock): keys stay fixed-width and checks linear. */
+export const MAX_FRACTION_DIGITS = 32;
 
 export interface TimestampParts {
   year: number;

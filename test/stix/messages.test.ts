@@ -37,6 +37,12 @@ describe('formatVerdictMessage', () => {
     expect(message.length).toBeLessThan(1300);
   });
 
+  test('when a timestamp has more fraction digits than Accord keeps, then the message says the bound', () => {
+    const message = formatVerdictMessage(judge(variant('attack-pattern', { created: `2026-01-01T00:00:00.${'1'.repeat(33)}Z` })));
+    expect(message).toContain('[timestamp-format] /created:');
+    expect(message).toContain('with at most 32 fraction digits');
+  });
+
   test('when counts are plural, then the header says so', () => {
     const issues: Issue[] = [
       { rule: 'a', severity: 'error', pointer: '/a', message: 'x' },
