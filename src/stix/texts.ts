@@ -15,6 +15,9 @@ function cut(s: string): string {
 export function quote(value: unknown): string {
   if (typeof value === 'string') return `'${cut(value)}'`;
   if (value === undefined) return 'nothing';
+  // JSON.stringify writes these as null; the publisher sent a number too large for JSON (e.g. 1e400).
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number beyond the range of JSON numbers';
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return `${value} (beyond ±2^53, where integers lose precision)`;
   let json: string;
   try {
     json = JSON.stringify(value) ?? String(value);
