@@ -13,7 +13,7 @@ import { requireDelete, resolveCollection } from './resolve';
 export async function deleteObject(
   ctx: TaxiiContext,
   request: { scope: Scope; rootPath: string; collection: string; objectId: string; params: URLSearchParams },
-): Promise<void> {
+): Promise<number> {
   const target = await resolveCollection(request.scope, request.rootPath, request.collection);
   requireDelete(target);
   const filters = parseDeleteQuery(request.params);
@@ -28,4 +28,5 @@ export async function deleteObject(
     withBody: false,
   });
   if (removed === 0) throw new NotFoundError('No version of this object matches the filters; nothing was deleted.');
+  return removed;
 }

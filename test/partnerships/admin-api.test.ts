@@ -158,7 +158,7 @@ describe('audit trail', () => {
     expect(find('get_object', { organisation: 'gamma' })).toMatchObject({ user: 'carol', object_count: 1, detail: `object ${a.id}` });
     expect(find('get_versions')).toMatchObject({ object_count: 1 });
     expect(find('get_manifest')).toBeDefined();
-    expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha', detail: `object ${a.id}` });
+    expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha', detail: `object ${a.id}`, object_count: 1 });
     expect(find('add_objects', { organisation: 'gamma' })).toMatchObject({ outcome: 403 });
     expect(find('get_status')).toMatchObject({ outcome: 200, status_id: posted.id });
     expect(find('set_member')).toBeDefined();

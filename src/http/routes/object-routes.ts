@@ -52,7 +52,8 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
       sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
     })
     .delete(audited('delete_object'), negotiate, async (req, res) => {
-      await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
+      const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
+      noteAudit(req, { objectCount: removed });
       sendTaxii(res, 200, null);
     })
     .all(otherMethods(['GET', 'DELETE']));
