@@ -104,6 +104,18 @@ export function rightsOf(role: Role | undefined, writable: boolean): Rights {
 }
 
 /** A partnership accepts writes while active and before its end date. */
+/** Why the agreement is not in force today (so its collections are read-only), or undefined when writes are allowed. */
+export function whyReadOnly(partnership: Partnership, today: string): string | undefined {
+  if (partnership.status !== 'active') return 'This partnership is closed: its collections are read-only.';
+  if (partnership.startDate !== undefined && today < partnership.startDate) {
+    return `This partnership begins on ${partnership.startDate}: its collections are read-only until then.`;
+  }
+  if (partnership.endDate !== undefined && today > partnership.endDate) {
+    return `This partnership ended on ${partnership.endDate}: its collections are read-only.`;
+  }
+  return undefined;
+}
+
 export function isWritable(partnership: Partnership, today: string): boolean {
-  return partnership.status === 'active' && (partnership.endDate === undefined || today <= partnership.endDate);
+  return whyReadOnly(partnership, today) === undefined;
 }

@@ -10,7 +10,7 @@ import type { Principal } from '../auth/principal';
 import type { Profile } from '../stix/issues';
 import { STIX_MEDIA_TYPE } from '../taxii/media-types';
 import type { Directory } from './directory';
-import { isWritable, rightsOf, type Collection, type Partnership, type Rights, type Role, type TlpLevel } from './model';
+import { isWritable, rightsOf, whyReadOnly, type Collection, type Partnership, type Rights, type Role, type TlpLevel } from './model';
 
 export interface ApiRootInfo {
   path: string;
@@ -21,6 +21,8 @@ export interface ApiRootInfo {
   role: Role;
   /** Send `"objects": []` rather than `{}` for an empty envelope (Elastic). */
   alwaysListObjects: boolean;
+  /** Why nobody may write here today, when that is so (the partnership is closed, not yet begun or ended). */
+  readOnlyBecause?: string;
 }
 
 export interface CollectionInfo {
@@ -66,7 +68,7 @@ export class Scope {
     const roots: ApiRootInfo[] = [];
     for (const [path, role] of [...roles].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const partnership = await this.directory.getPartnership(path);
-      if (partnership) roots.push(rootInfo(partnership, role));
+      if (partnership) roots.push(rootInfo(partnership, role, this.today));
     }
     return roots;
   }
@@ -77,7 +79,7 @@ export class Scope {
     const partnership = await this.directory.getPartnership(path);
     if (!partnership) return undefined;
     this.shown.partnership = path;
-    return rootInfo(partnership, role);
+    return rootInfo(partnership, role, this.today);
   }
 
   /** Every collection of a visible root, sorted by id (TAXII 2.1 §3.3: a stable order). */
@@ -85,7 +87,7 @@ export class Scope {
     const partnership = await this.directory.getPartnership(path);
     const role = (await this.roles()).get(path);
     if (!partnership || role === undefined) return [];
-    const root = rootInfo(partnership, role);
+    const root = rootInfo(partnership, role, this.today);
     const rights = rightsOf(role, isWritable(partnership, this.today));
     return (await this.directory.listCollections(path)).map((c) => ({ root, collection: this.collectionInfo(c), rights }));
   }
@@ -126,8 +128,10 @@ export class Scope {
   }
 }
 
-function rootInfo(p: Partnership, role: Role): ApiRootInfo {
+function rootInfo(p: Partnership, role: Role, today: string): ApiRootInfo {
   const info: ApiRootInfo = { path: p.path, title: p.title, maxContentLength: p.maxContentLength, role, alwaysListObjects: p.alwaysListObjects ?? false };
   if (p.description !== undefined) info.description = p.description;
+  const readOnly = whyReadOnly(p, today);
+  if (readOnly !== undefined) info.readOnlyBecause = readOnly;
   return info;
 }

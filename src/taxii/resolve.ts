@@ -29,7 +29,7 @@ export function requireWrite(target: CollectionView): void {
     throw new ForbiddenError(
       target.root.role === 'consumer'
         ? 'Your organisation is a consumer in this partnership: it may read this collection but not add objects to it.'
-        : 'This partnership is closed: its collections are read-only.',
+        : (target.root.readOnlyBecause ?? 'This collection is read-only.'),
     );
   }
 }

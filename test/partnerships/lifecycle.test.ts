@@ -74,7 +74,18 @@ test('when a partnership passes its end date, then it is read-only', async () =>
   await server.runtime.directory.updatePartnership('api1', { endDate: '2026-06-30' });
   expect((await server.post(`${COLL}/objects/`, envelope(indicator()))).status).toBe(202);
   now = Date.parse('2026-07-01T00:00:00Z') * 1000;
-  expect((await server.post(`${COLL}/objects/`, envelope(indicator()))).status).toBe(403);
+  const refused = await server.post(`${COLL}/objects/`, envelope(indicator()));
+  expect([refused.status, body(refused).description]).toEqual([403, 'This partnership ended on 2026-06-30: its collections are read-only.']);
+});
+
+test('when a partnership has not begun, then it is read-only until its start date, and readable meanwhile', async () => {
+  await server.runtime.directory.updatePartnership('api1', { startDate: '2026-09-01' });
+  const early = await server.post(`${COLL}/objects/`, envelope(indicator()));
+  expect([early.status, body(early).description]).toEqual([403, 'This partnership begins on 2026-09-01: its collections are read-only until then.']);
+  expect(body(await server.get(`${COLL}/`)).can_write).toBe(false);
+  expect((await server.get(`${COLL}/objects/`)).status).toBe(200);
+  now = Date.parse('2026-09-01T00:00:00Z') * 1000;
+  expect((await server.post(`${COLL}/objects/`, envelope(indicator()))).status).toBe(202);
 });
 
 test('when an account fails to log in too often, then it gets 429 with Retry-After, even with the right password', async () => {
