@@ -38,6 +38,22 @@ export function claimedAccount(credentials: PresentedCredentials): string | unde
   return credentials.kind === 'password' ? `user:${credentials.username}` : undefined;
 }
 
+/** Who a credential claims to be, for the log line of a refused request; never the secret. */
+export function claimedIdentity(credentials: PresentedCredentials): string | undefined {
+  switch (credentials.kind) {
+    case 'password':
+      return `user:${credentials.username.slice(0, 64)}`;
+    case 'key': {
+      const parsed = parseKeyToken(credentials.token);
+      return parsed ? `key:${parsed.keyId}` : 'key:(malformed)';
+    }
+    case 'certificate':
+      return `cert:${credentials.fingerprint.slice(0, 16)}`;
+    default:
+      return undefined;
+  }
+}
+
 function fromAuthorization(header: string): PresentedCredentials {
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
   if (!match) return { kind: 'malformed', scheme: header.trim().split(/\s+/, 1)[0]!.slice(0, 20).toLowerCase() };

@@ -11,6 +11,7 @@ import { buildConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/types';
 import { createRuntime, type Runtime } from '../../src/server';
 import type { MicroClock } from '../../src/store/clock';
+import type { Logger } from '../../src/log/logger';
 
 /** The hash of "accord-demo"; every test user has this password. */
 export const PASSWORD = 'accord-demo';
@@ -114,11 +115,11 @@ export interface TestServer {
 
 export async function startTestServer(
   makeConfig: (dataDir: string) => Record<string, unknown> = standardConfig,
-  options: { clock?: MicroClock; dataDir?: string } = {},
+  options: { clock?: MicroClock; dataDir?: string; log?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-test-'));
   const config = buildConfig(makeConfig(dataDir), 'test configuration');
-  const runtime = await createRuntime(config, options.clock ? { clock: options.clock } : {});
+  const runtime = await createRuntime(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) });
   const agent = () => request(runtime.app);
   const server: TestServer = {
     runtime,

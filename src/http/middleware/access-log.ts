@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { claimedIdentity } from '../../auth/credentials-in-request';
 import { principalLabel } from '../../auth/principal';
 import type { Logger } from '../../log/logger';
 
@@ -21,6 +22,8 @@ export function accessLog(log: Logger): RequestHandler {
         status: res.statusCode,
         duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
         who: principal ? principalLabel(principal) : undefined,
+        // Refused logins name the account they tried, so an operator can see who is guessed at.
+        claimed: principal || !req.accord?.credentials ? undefined : claimedIdentity(req.accord.credentials),
         auth_scheme: principal?.scheme ?? authScheme(req.headers.authorization),
         user_agent: req.headers['user-agent'],
         accept: req.headers.accept,
