@@ -10,6 +10,7 @@ import { formatIssue, formatVerdictMessage } from '../stix/messages';
 import type { Profile } from '../stix/issues';
 import { validateDocument, type DocumentVerdict } from '../stix/document';
 import { createValidator } from '../stix/validator';
+import { reservedMarkingProblem } from '../partnerships/reserved-markings';
 import { firstDuplicateMember } from '../taxii/duplicate-members';
 
 export interface ValidateCommandOptions {
@@ -40,19 +41,41 @@ export async function validateCommand(files: string[], options: ValidateCommandO
       worst = 2;
       continue;
     }
-    // The server refuses an object that repeats a member name (its text would say two things).
-    const duplicate = firstDuplicateMember(text);
-    if (duplicate !== null) {
-      io.err(`${file}: error [duplicate-member] ${duplicate}: this member name appears more than once in its object; the server refuses such an object`);
-      worst = Math.max(worst, 1);
-    }
     const verdict = validateDocument(validator, doc, { profile: options.profile, advice: options.advice ?? false });
+    applyServerRules(doc, text, verdict);
     if (verdict.documentIssues.some((i) => i.severity === 'error') || verdict.verdicts.some((v) => !v.accepted)) worst = Math.max(worst, 1);
     if (options.format === 'json') reports.push({ file, ...verdict });
     else printText(file, verdict, io);
   }
   if (options.format === 'json') io.out(JSON.stringify(reports, null, 2));
   return worst;
+}
+
+/**
+ * The rules the server applies to every object after the validator, whatever the
+ * collection (duplicate member names, the published TLP ids), so that what passes
+ * here is not refused on publishing. Collection settings (marking ceiling, media
+ * types) are not known offline.
+ */
+function applyServerRules(doc: unknown, text: string, verdict: DocumentVerdict): void {
+  const objects: unknown[] = verdict.kind === 'array' ? (doc as unknown[]) : verdict.kind === 'object' ? [doc] : ((doc as { objects?: unknown[] }).objects ?? []);
+  const refuse = (index: number, rule: string, pointer: string, message: string) => {
+    const target = verdict.verdicts.find((v) => v.index === index);
+    if (!target) return;
+    target.issues.unshift({ rule, severity: 'error', pointer, message });
+    target.accepted = false;
+  };
+  objects.forEach((obj, index) => {
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return;
+    const misused = reservedMarkingProblem(obj as Record<string, unknown>);
+    if (misused !== null) refuse(index, 'tlp-reserved-id', '/id', misused);
+  });
+  // Only the first repeated name in the file is found; one inside no object (a repeated
+  // top-level "objects") is read as JSON.parse reads it, as the server does.
+  const duplicate = firstDuplicateMember(text);
+  if (duplicate === null) return;
+  const inObject = verdict.kind === 'object' ? /^()(.+)$/.exec(duplicate) : verdict.kind === 'array' ? /^\/(\d+)(\/.+)$/.exec(duplicate) : /^\/objects\/(\d+)(\/.+)$/.exec(duplicate);
+  if (inObject) refuse(Number(inObject[1] || 0), 'duplicate-member', inObject[2]!, 'this member name appears more than once in its object; the server refuses such an object');
 }
 
 function printText(file: string, verdict: DocumentVerdict, io: Output): void {

@@ -24,7 +24,8 @@ export function reservedMarkingProblem(obj: Record<string, unknown>): string | n
 }
 
 function differenceFrom(obj: Record<string, unknown>, published: Record<string, unknown>): string | null {
-  for (const key of Object.keys(obj)) if (!(key in published)) return `property ${JSON.stringify(key)} is not part of it`;
+  // Own properties only: `key in` would also accept "constructor" and its like.
+  for (const key of Object.keys(obj)) if (!Object.hasOwn(published, key)) return `property ${JSON.stringify(key)} is not part of it`;
   for (const [key, expected] of Object.entries(published)) {
     const value = obj[key];
     if (value === undefined && OPTIONAL.has(key)) continue;
@@ -39,5 +40,5 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => k in b && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

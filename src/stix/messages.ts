@@ -26,6 +26,11 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The status message of an object refused by one rule outside the validator (the ingest and partnership rules). */
+export function formatRefusal(rule: string, pointer: string, text: string): string {
+  return `1 error: [${rule}] ${pointer === '' ? '' : `${shorten(pointer, MAX_POINTER)}: `}${shorten(text, MAX_TEXT)}`;
+}
+
 export function formatIssue(issue: Issue): string {
   return `[${issue.rule}] ${issue.pointer === '' ? '/' : shorten(issue.pointer, MAX_POINTER)}: ${shorten(issue.message, MAX_TEXT)}`;
 }

@@ -6,7 +6,9 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { formatMicros } from '../stix/timestamp';
+import { isIdentifier } from '../stix/identifier';
+import { formatRefusal } from '../stix/messages';
+import { formatMicros, isStixTimestamp } from '../stix/timestamp';
 import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
@@ -41,11 +43,11 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       return { kind: 'failure', detail: { ...where, message: 'must be a JSON object' } };
     }
-    const refused = (rule: string, pointer: string, text: string): Entry => ({ kind: 'failure', detail: { ...where, message: `1 error: [${rule}] ${pointer === '' ? '' : `${pointer}: `}${text}` } });
+    const refused = (rule: string, pointer: string, text: string): Entry => ({ kind: 'failure', detail: { ...where, message: formatRefusal(rule, pointer, text) } });
     const duplicate = firstDuplicateMember(text);
     if (duplicate !== null) return refused('duplicate-member', duplicate, 'this member name appears more than once in its object; send each name once');
     const identity = identify(obj as Record<string, unknown>);
-    if (!identity.ok) return { kind: 'failure', detail: { ...where, message: `1 error: ${identity.reason}` } };
+    if (!identity.ok) return refused(identity.rule, identity.pointer, identity.reason);
     const misused = reservedMarkingProblem(obj as Record<string, unknown>);
     if (misused !== null) return refused('tlp-reserved-id', '/id', misused);
     const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);
@@ -106,14 +108,13 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
 function usableId(obj: unknown): string | undefined {
   if (typeof obj !== 'object' || obj === null) return undefined;
   const id = (obj as Record<string, unknown>).id;
-  return typeof id === 'string' && STIX_ID.test(id) ? id : undefined;
+  return typeof id === 'string' && id.length <= 300 && isIdentifier(id) ? id : undefined;
 }
 
-const STIX_ID = /^[a-z0-9][a-z0-9-]{0,249}--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
+/** The version a failure reports: only a real STIX timestamp is echoed back. */
 function versionOf(obj: unknown): string {
   if (typeof obj !== 'object' || obj === null) return '';
   const { type, modified, created } = obj as Record<string, unknown>;
   const version = (type === 'marking-definition' ? undefined : modified) ?? created;
-  return typeof version === 'string' && version.length <= 64 ? version : '';
+  return typeof version === 'string' && version.length <= 64 && isStixTimestamp(version) ? version : '';
 }

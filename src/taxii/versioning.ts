@@ -13,7 +13,7 @@ export interface ObjectIdentity {
   specVersion: string;
 }
 
-export type IdentityResult = { ok: true; identity: ObjectIdentity } | { ok: false; reason: string };
+export type IdentityResult = { ok: true; identity: ObjectIdentity } | { ok: false; rule: string; pointer: string; reason: string };
 
 /**
  * Reads the id, type, version and spec version the TAXII layer needs to store an
@@ -22,16 +22,21 @@ export type IdentityResult = { ok: true; identity: ObjectIdentity } | { ok: fals
  */
 export function identify(obj: Record<string, unknown>): IdentityResult {
   const { id, type } = obj;
-  if (typeof type !== 'string' || type === '') return { ok: false, reason: '[required-property] /type: the object has no string type' };
-  if (typeof id !== 'string' || id === '') return { ok: false, reason: '[required-property] /id: the object has no string id' };
-  if (!id.startsWith(`${type}--`)) return { ok: false, reason: `[id-type-prefix] /id: id prefix of ${quote(id)} differs from type ${quote(type)}` };
+  if (typeof type !== 'string' || type === '') return { ok: false, rule: 'required-property', pointer: '/type', reason: 'the object has no string type' };
+  if (typeof id !== 'string' || id === '') return { ok: false, rule: 'required-property', pointer: '/id', reason: 'the object has no string id' };
+  if (!id.startsWith(`${type}--`)) return { ok: false, rule: 'id-type-prefix', pointer: '/id', reason: `id prefix of ${quote(id)} differs from type ${quote(type)}` };
   // Marking definitions are never versioned (STIX 2.1 §7.2.1): a `modified` there is
   // ignored, and `created` is the version (checklist §4.1).
   const versioned = type === 'marking-definition' ? (['created'] as const) : (['modified', 'created'] as const);
   for (const property of versioned) {
     const value = obj[property];
     if (value !== undefined && !isStixTimestamp(value)) {
-      return { ok: false, reason: `[timestamp-format] /${property}: ${quote(JSON.stringify(value) ?? String(value))} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z); the version of the object cannot be read` };
+      return {
+        ok: false,
+        rule: 'timestamp-format',
+        pointer: `/${property}`,
+        reason: `${quote(JSON.stringify(value) ?? String(value))} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z); the version of the object cannot be read`,
+      };
     }
   }
   const version = ((type === 'marking-definition' ? undefined : obj.modified) ?? obj.created ?? null) as string | null;

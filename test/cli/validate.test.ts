@@ -34,7 +34,25 @@ test('when files are read, then as the server reads bodies: a BOM is ignored, in
   expect([bad.code, bad.err.join('\n')]).toEqual([2, expect.stringContaining('not valid UTF-8')]);
   const twice = file('twice.json', JSON.stringify({ objects: [a] }).replace('"name":', '"name":"first","name":'));
   const dup = await run([twice]);
-  expect([dup.code, dup.err.join('\n')]).toEqual([1, expect.stringContaining('[duplicate-member] /objects/0/name')]);
+  expect([dup.code, dup.out.join('\n')]).toEqual([1, expect.stringContaining(`/objects/0 ${a.id} error [duplicate-member] /name:`)]);
+  expect(dup.out.join('\n')).toContain('0 accepted, 1 rejected');
+});
+
+test('when a file redefines a published TLP marking, then the CLI refuses it as the server would, in text and JSON', async () => {
+  const red = {
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
+    created: '2022-10-01T00:00:00.000Z',
+    name: 'TLP:RED',
+    extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'red' } },
+  };
+  expect((await run([file('red.json', red)])).code).toBe(0);
+  const path = file('red-redefined.json', { ...red, constructor: { statement: 'share freely' } });
+  const json = await run([path], { format: 'json' });
+  expect(json.code).toBe(1);
+  const [report] = JSON.parse(json.out.join('\n'));
+  expect(report.verdicts[0]).toMatchObject({ accepted: false, issues: expect.arrayContaining([expect.objectContaining({ rule: 'tlp-reserved-id', severity: 'error', pointer: '/id' })]) });
 });
 
 test('when a bundle is all valid, then every object is accepted and the exit code is 0', async () => {

@@ -126,10 +126,25 @@ describe('per-object results', () => {
     expect((await server.get(`${OBJECTS}${smuggled.id}/`)).status).toBe(404);
   });
 
-  test('when a bad element has no STIX identifier, then the status names it by its position, never by a look-alike id', async () => {
+  test('when a bad element has no STIX identifier or timestamp, then the status names it by its position and echoes no made-up version', async () => {
     const good = indicator();
-    const status = body(await server.post(OBJECTS, envelope(good, { type: 'malware', id: 'not-an-id' }, { type: 'malware', id: '/objects/0' })));
-    expect(status.failures.map((f: { id: string }) => f.id)).toEqual(['/objects/1', '/objects/2']);
+    const status = body(
+      await server.post(OBJECTS, envelope(good, { type: 'malware', id: 'not-an-id' }, { type: 'malware', id: '/objects/0' }, { type: 'x---y', id: `x---y--${randomUUID()}`, modified: '<img src=x onerror=alert(1)>' })),
+    );
+    expect(status.failures.map((f: { id: string; version: string }) => [f.id, f.version])).toEqual([
+      ['/objects/1', ''],
+      ['/objects/2', ''],
+      ['/objects/3', ''],
+    ]);
+  });
+
+  test('when a repeated member name is 100,000 characters long, then the failure message stays short', async () => {
+    // Inside a custom property, where the validator does not judge key names.
+    const key = 'k'.repeat(100_000);
+    const text = JSON.stringify(indicator()).replace('{', `{"x_d":{"${key}":1,"${key}":2},`);
+    const status = body(await server.raw().post(OBJECTS).auth('alice', PASSWORD).set({ 'Content-Type': TAXII, Accept: TAXII }).send(`{"objects":[${text}]}`));
+    expect(status.failures[0].message).toMatch(/^1 error: \[duplicate-member\] \/x_d\/k+…: /);
+    expect(status.failures[0].message.length).toBeLessThan(1300);
   });
 
   test('when a version already stored is posted again, then it is a success and nothing changes', async () => {

@@ -79,12 +79,14 @@ describe('the published TLP marking definitions', () => {
     const statement = { type: 'marking-definition', spec_version: '2.1', id: TLP2.red, created: '2022-10-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'free to share' } };
     const renamed = published({ name: 'TLP:CLEAR', extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'clear' } } });
     const versioned = published({ modified: '2030-01-01T00:00:00.000Z' });
+    // "constructor" is a property every JavaScript object inherits: it must not pass for part of the published object.
+    const inherited = published({ constructor: { statement: 'This is TLP:CLEAR, share freely' } });
     const tlp1 = { type: 'marking-definition', spec_version: '2.1', id: TLP1.red.toUpperCase().replace('MARKING-DEFINITION--', 'marking-definition--'), created: '2017-01-20T00:00:00.000Z', definition_type: 'tlp', definition: { tlp: 'red' } };
-    const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(statement, renamed, versioned, tlp1, published())));
+    const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(statement, renamed, versioned, inherited, tlp1, published())));
     expect(status.success_count).toBe(1);
     const reasons = status.failures.map((f: { message: string }) => /\[([a-z0-9-]+)\]/.exec(f.message)?.[1]);
     // The upper-case TLP 1.0 copy already fails the validator's exactness rule.
-    expect(reasons).toEqual(['tlp-reserved-id', 'tlp-reserved-id', 'tlp-reserved-id', 'tlp1-exact']);
+    expect(reasons).toEqual(['tlp-reserved-id', 'tlp-reserved-id', 'tlp-reserved-id', 'tlp-reserved-id', 'tlp1-exact']);
     expect(status.failures[0].message).toContain('published TLP:RED marking definition');
     const served = body(await server.get(`/api1/collections/${RW}/objects/${TLP2.red}/?match[version]=all`, 'carol'));
     expect(served.objects).toEqual([published()]);
