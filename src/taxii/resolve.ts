@@ -24,11 +24,11 @@ export function requireRead(target: CollectionView): void {
   if (!target.rights.canRead) throw new ForbiddenError('You may add objects to this collection but not read it.');
 }
 
-export function requireWrite(target: CollectionView): void {
+export function requireWrite(target: CollectionView, action = 'add objects to it'): void {
   if (!target.rights.canWrite) {
     throw new ForbiddenError(
       target.root.role === 'consumer'
-        ? 'Your organisation is a consumer in this partnership: it may read this collection but not add objects to it.'
+        ? `Your organisation is a consumer in this partnership: it may read this collection but not ${action}.`
         : (target.root.readOnlyBecause ?? 'This collection is read-only.'),
     );
   }
@@ -37,5 +37,5 @@ export function requireWrite(target: CollectionView): void {
 /** Delete an Object needs both rights (TAXII 2.1 §5.7). */
 export function requireDelete(target: CollectionView): void {
   requireRead(target);
-  requireWrite(target);
+  requireWrite(target, 'delete objects from it');
 }

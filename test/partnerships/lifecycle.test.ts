@@ -120,3 +120,11 @@ test('when the seed is changed after the first start, then the store keeps what 
     server = restarted;
   }
 });
+
+test('when a consumer tries to add or delete, then each 403 says which it may not do', async () => {
+  const posted = await server.post(`${COLL}/objects/`, envelope(indicator()), 'carol');
+  const deleted = await server.del(`${COLL}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f/`, 'carol');
+  expect([posted.status, deleted.status]).toEqual([403, 403]);
+  expect(body(posted).description).toContain('not add objects to it');
+  expect(body(deleted).description).toContain('not delete objects from it');
+});
