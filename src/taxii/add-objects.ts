@@ -76,7 +76,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     const notes: string[] = [];
     if (outcome.kind === 'duplicate') {
       // §5.5: a version already stored is a success; the stored copy is kept.
-      notes.push(outcome.sameContent ? 'version already present' : 'version already present with different content; the stored copy was kept');
+      notes.push(outcome.sameContent ? 'version already present' : 'version already present as a different text (its content, or only its formatting or key order, differs); the stored copy was kept');
     }
     if (entry.note !== undefined) notes.push(entry.note);
     const detail: StatusDetail = { id: entry.record.id, version: outcome.version };

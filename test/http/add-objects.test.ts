@@ -154,7 +154,7 @@ describe('per-object results', () => {
     const again = body(await server.post(OBJECTS, envelope(a, { ...a, name: 'changed' })));
     expect(again.success_count).toBe(2);
     expect(again.successes[0].message).toBe('version already present');
-    expect(again.successes[1].message).toContain('different content');
+    expect(again.successes[1].message).toContain('different text');
     const after = await server.get(`/api1/collections/${RW}/manifest/?match[id]=${a.id}`);
     expect(after.text).toBe(before.text);
     expect(body(await server.get(`${OBJECTS}${a.id}/`)).objects[0].name).toBe('Malicious site');
