@@ -38,11 +38,16 @@ export function claimedAccount(credentials: PresentedCredentials): string | unde
   return credentials.kind === 'password' ? `user:${credentials.username}` : undefined;
 }
 
+/** User names as the directory allows them (1-64 of letters, digits, '.', '_', '@', '-'). */
+const CLAIMABLE_USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
 /** Who a credential claims to be, for the log line of a refused request; never the secret. */
 export function claimedIdentity(credentials: PresentedCredentials): string | undefined {
   switch (credentials.kind) {
     case 'password':
-      return `user:${credentials.username.slice(0, 64)}`;
+      // Only a name that could be a user name: a token or password typed into the
+      // user field (swapped client settings) must not reach the log.
+      return CLAIMABLE_USERNAME.test(credentials.username) && !credentials.username.includes('accord_') ? `user:${credentials.username}` : 'user:(not a user name)';
     case 'key': {
       const parsed = parseKeyToken(credentials.token);
       return parsed ? `key:${parsed.keyId}` : 'key:(malformed)';

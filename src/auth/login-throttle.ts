@@ -68,9 +68,12 @@ export class LoginThrottle {
       const limit = key.startsWith('account:') ? this.limits.perAccount : this.limits.perSource;
       if (times.filter((t) => t > since).length < limit) this.failures.delete(key);
     }
-    for (const key of this.failures.keys()) {
-      if (this.failures.size <= target) return;
-      this.failures.delete(key);
+    // Locked entries last, sources (cheap to multiply) before accounts.
+    for (const prefix of ['source:', 'account:']) {
+      for (const key of this.failures.keys()) {
+        if (this.failures.size <= target) return;
+        if (key.startsWith(prefix)) this.failures.delete(key);
+      }
     }
   }
 

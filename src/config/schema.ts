@@ -19,6 +19,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { key: 'store.backend', env: 'ACCORD_STORE_BACKEND', kind: 'string' },
   { key: 'store.mongodb.uri', env: 'MONGODB_URI', kind: 'string' },
   { key: 'log.level', env: 'ACCORD_LOG_LEVEL', kind: 'string' },
+  { key: 'server.trust_proxy', env: 'ACCORD_TRUST_PROXY', kind: 'boolean' },
 ];
 
 const text = (description: string, extra: object = {}) => ({ type: 'string', minLength: 1, description, ...extra });
@@ -138,7 +139,11 @@ export const CONFIG_SCHEMA = {
         host: text('Interface to listen on.', { default: '127.0.0.1' }),
         port: int('TCP port to listen on.', 0, 8000, 65535),
         public_base_url: text('Scheme, host and port clients use to reach the server, e.g. https://taxii.example.org; builds the absolute api_roots URLs. Default: taken from each request.'),
-        trust_proxy: { type: 'boolean', default: false, description: 'Trust X-Forwarded-Proto/-Host from a reverse proxy.' },
+        trust_proxy: {
+          type: 'boolean',
+          default: false,
+          description: 'Accord sits behind exactly one reverse proxy: take the client address (for login throttling and logs) from the last X-Forwarded-For entry, and the scheme and host from X-Forwarded-Proto/-Host.',
+        },
         shutdown_timeout_seconds: int('How long SIGTERM waits for in-flight requests.', 1, 10),
         tls: {
           type: 'object',

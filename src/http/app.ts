@@ -54,7 +54,10 @@ export function createApp(deps: AppDependencies): Express {
   // Express's ETag hashes every body; pages are per-caller and never cached.
   app.set('etag', false);
   app.set('query parser', false);
-  app.set('trust proxy', deps.trustProxy);
+  // One hop, never `true`: Express would then take the leftmost X-Forwarded-For
+  // entry, which the client writes itself (and could rotate to escape the login
+  // throttle, or use to lock someone else out). The proxy appends the real address last.
+  app.set('trust proxy', deps.trustProxy ? 1 : false);
 
   const passport = new Passport();
   for (const strategy of createStrategies(deps.identifier)) passport.use(strategy);

@@ -127,6 +127,11 @@ export class Administration {
 
   async updatePartnership(actor: Actor, path: string, patch: Partial<Omit<Partnership, 'path' | 'created'>>): Promise<Partnership> {
     await this.stewarded(actor, path);
+    // Add Objects bodies are read whole up to this limit: raising it is the operator's call.
+    const limit = this.directory.defaultMaxContentLength;
+    if (patch.maxContentLength !== undefined && patch.maxContentLength > limit && !isAdmin(actor)) {
+      throw new ForbiddenError(`Only server administrators may raise max_content_length above ${limit} bytes.`);
+    }
     const updated = await this.directory.updatePartnership(path, patch);
     this.record(actor, 'update_partnership', { partnership: path, detail: Object.keys(patch).join(', ') });
     return updated;

@@ -50,7 +50,8 @@ export class Directory {
   constructor(
     private readonly store: Store,
     private readonly clock: MicroClock,
-    private readonly defaultMaxContentLength: number,
+    /** taxii.max_content_length: a new partnership's body limit, and the most a steward may set. */
+    readonly defaultMaxContentLength: number,
   ) {}
 
   // Organisations
@@ -250,12 +251,21 @@ export class Directory {
   }
 }
 
+/** YYYY-MM-DD naming a day that exists (not 2026-02-31). */
+function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 function checkPartnership(p: Partnership): void {
   check(ROOT_PATH.test(p.path) && !RESERVED_PATHS.has(p.path.toLowerCase()), `partnership path ${JSON.stringify(p.path)}: one URL segment of letters, digits, '.', '_', '~', '-' (not taxii, taxii2 or admin)`);
   check(p.title.trim() !== '', 'partnership title: must not be empty');
   check((PARTNERSHIP_KINDS as readonly string[]).includes(p.kind), `partnership kind ${JSON.stringify(p.kind)}: one of ${PARTNERSHIP_KINDS.join(', ')}`);
   check(p.status === 'active' || p.status === 'closed', 'partnership status: active or closed');
-  for (const date of [p.startDate, p.endDate]) if (date !== undefined) check(DATE.test(date), `partnership date ${JSON.stringify(date)}: YYYY-MM-DD`);
+  for (const date of [p.startDate, p.endDate]) if (date !== undefined) check(isCalendarDate(date), `partnership date ${JSON.stringify(date)}: a real date, YYYY-MM-DD`);
+  if (p.startDate !== undefined && p.endDate !== undefined) check(p.startDate <= p.endDate, `partnership dates: start_date ${p.startDate} is after end_date ${p.endDate}`);
   check(Number.isInteger(p.maxContentLength) && p.maxContentLength > 0, 'partnership max_content_length: a positive integer');
 }
 

@@ -24,6 +24,10 @@ test('when failures from many new sources overflow the memory, then a locked acc
   // Unlocked entries were forgotten instead: an early flooder's source is clean again.
   expect(throttle.retryAfter('2001:db8::0', undefined)).toBe(0);
 
+  // Even a flood of sources that each lock themselves evicts sources before accounts.
+  for (let i = 0; i < 400; i++) for (let j = 0; j < 5; j++) throttle.recordFailure(`2001:db8:1::${i.toString(16)}`, undefined);
+  expect(throttle.retryAfter('10.9.9.9', 'user:victim')).toBeGreaterThan(0);
+
   // Locks still end with their window.
   now += 600_001;
   expect(throttle.retryAfter('10.9.9.9', 'user:victim')).toBe(0);

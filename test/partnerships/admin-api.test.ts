@@ -101,6 +101,14 @@ describe('stewards', () => {
     const taken = await dave.post('/admin/partnerships/api1/collections', { title: 'Probe', id: api2Collection });
     const fresh = await dave.post('/admin/partnerships/api1/collections', { title: 'Probe', id: randomUUID() });
     expect([taken.status, fresh.status, JSON.parse(taken.text).description]).toEqual([403, 403, JSON.parse(fresh.text).description]);
+    // Dates must be real and in order; the body limit may be lowered, raised only by an administrator.
+    expect((await dave.patch('/admin/partnerships/api1', { start_date: '2026-02-31' })).status).toBe(422);
+    expect((await dave.patch('/admin/partnerships/api1', { start_date: '2027-01-01', end_date: '2026-12-31' })).status).toBe(422);
+    const limit = server.config.taxii.max_content_length;
+    expect((await dave.patch('/admin/partnerships/api1', { max_content_length: limit + 1 })).status).toBe(403);
+    expect((await dave.patch('/admin/partnerships/api1', { max_content_length: limit - 1 })).status).toBe(200);
+    expect((await as('root').patch('/admin/partnerships/api1', { max_content_length: limit + 1 })).status).toBe(200);
+    expect((await as('root').patch('/admin/partnerships/api1', { max_content_length: limit })).status).toBe(200);
     const added = await dave.post('/admin/partnerships/api1/collections', { title: 'Steward-made' });
     expect(added.status).toBe(201);
     const updated = await dave.patch(`/admin/partnerships/api1/collections/${added.body.id}`, { marking_ceiling: 'amber', title: 'Renamed' });
@@ -147,6 +155,10 @@ describe('audit trail', () => {
     await server.get('/api1/collections/rw/manifest/');
     await server.del(`/api1/collections/rw/objects/${a.id}/`);
     await server.post('/api1/collections/rw/objects/', envelope(indicator()), 'carol');
+    const b = indicator();
+    await server.del(`/api1/collections/rw/objects/${b.id}/`, 'carol');
+    const missingStatus = randomUUID();
+    await server.get(`/api1/status/${missingStatus}/`);
     await server.get(`/api1/status/${posted.id}/`);
     const trail = await as('dave').get('/admin/partnerships/api1/audit?limit=1000');
     expect(trail.status).toBe(200);
@@ -160,7 +172,10 @@ describe('audit trail', () => {
     expect(find('get_manifest')).toBeDefined();
     expect(find('delete_object')).toMatchObject({ outcome: 200, organisation: 'alpha', detail: `object ${a.id}`, object_count: 1 });
     expect(find('add_objects', { organisation: 'gamma' })).toMatchObject({ outcome: 403 });
-    expect(find('get_status')).toMatchObject({ outcome: 200, status_id: posted.id });
+    // Refused requests keep the object and status they named.
+    expect(find('delete_object', { organisation: 'gamma' })).toMatchObject({ outcome: 403, detail: `object ${b.id}`, collection: RW });
+    expect(find('get_status', { outcome: 404 })).toMatchObject({ status_id: missingStatus, partnership: 'api1' });
+    expect(find('get_status', { outcome: 200 })).toMatchObject({ outcome: 200, status_id: posted.id });
     expect(find('set_member')).toBeDefined();
     expect(entries.every((e) => e.partnership === 'api1')).toBe(true);
     expect(JSON.stringify(entries)).not.toContain(PASSWORD);

@@ -29,7 +29,8 @@ export function accessLog(log: Logger): RequestHandler {
         accept: req.headers.accept,
         content_type: req.headers['content-type'],
         request_bytes: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
-        remote: req.socket.remoteAddress,
+        // The client's address: the socket's, or behind a trusted proxy the one it forwarded.
+        remote: req.ip ?? req.socket.remoteAddress,
       };
       if (res.statusCode >= 500) log.error('request', line);
       else log.info('request', line);

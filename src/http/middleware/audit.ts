@@ -24,6 +24,8 @@ export function auditedBy(trail: AuditTrail): Audited {
   return (operation) => (req, res, next) => {
     const note: AuditNote = { operation };
     req.accord.audit = note;
+    // Read now: Express resets req.params when an error leaves the route.
+    const { objectId, statusId } = req.params as Record<string, string | undefined>;
     res.on('finish', () => {
       const principal = req.accord.principal;
       if (!principal) return;
@@ -32,9 +34,7 @@ export function auditedBy(trail: AuditTrail): Audited {
       if (shown.partnership !== undefined) {
         entry.partnership = shown.partnership;
         if (shown.collection !== undefined) entry.collection = shown.collection;
-        const objectId = req.params.objectId;
         if (shown.collection !== undefined && typeof objectId === 'string') entry.detail = `object ${objectId}`;
-        const statusId = req.params.statusId;
         if (typeof statusId === 'string' && entry.statusId === undefined) entry.statusId = statusId;
       }
       trail.record(principal, entry);
