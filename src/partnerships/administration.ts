@@ -169,10 +169,12 @@ export class Administration {
 
   async updateCollection(actor: Actor, path: string, id: string, patch: CollectionPatch): Promise<Collection> {
     await this.stewarded(actor, path);
-    const current = await this.directory.getCollection(id);
-    if (!current || current.partnership !== path) throw new NotFoundError(`No collection ${id} in ${path}.`);
-    const updated = await this.directory.updateCollection(id, patch);
-    this.record(actor, 'update_collection', { partnership: path, collection: id, detail: Object.keys(patch).join(', ') });
+    // By id or, as on the TAXII routes, by alias within the partnership.
+    const collections = await this.directory.listCollections(path);
+    const current = collections.find((c) => c.id === id) ?? collections.find((c) => c.alias === id);
+    if (!current) throw new NotFoundError(`No collection ${id} in ${path}.`);
+    const updated = await this.directory.updateCollection(current.id, patch);
+    this.record(actor, 'update_collection', { partnership: path, collection: current.id, detail: Object.keys(patch).join(', ') });
     return updated;
   }
 

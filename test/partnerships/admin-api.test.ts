@@ -109,6 +109,8 @@ describe('stewards', () => {
     expect((await dave.patch('/admin/partnerships/api1', { max_content_length: limit - 1 })).status).toBe(200);
     expect((await as('root').patch('/admin/partnerships/api1', { max_content_length: limit + 1 })).status).toBe(200);
     expect((await as('root').patch('/admin/partnerships/api1', { max_content_length: limit })).status).toBe(200);
+    // A collection may be named by its alias, as on the TAXII routes.
+    expect((await dave.patch('/admin/partnerships/api1/collections/rw', { title: 'Read-write' })).body).toMatchObject({ id: RW, title: 'Read-write' });
     const added = await dave.post('/admin/partnerships/api1/collections', { title: 'Steward-made' });
     expect(added.status).toBe(201);
     const updated = await dave.patch(`/admin/partnerships/api1/collections/${added.body.id}`, { marking_ceiling: 'amber', title: 'Renamed' });
