@@ -18,8 +18,17 @@ function problems(doc: unknown, env: NodeJS.ProcessEnv = {}): string[] {
   return [];
 }
 
+/**
+ * The test configuration on the default (SQLite) store, whatever ACCORD_TEST_STORE
+ * says: these tests are about reading configuration, and the MongoDB run of the
+ * suite must not change what they read.
+ */
+function baseConfig(): Record<string, any> {
+  return { ...structuredClone(standardConfig('/tmp/x')), store: { data_dir: '/tmp/x' } };
+}
+
 function withChange(change: (doc: any) => void): Record<string, unknown> {
-  const doc = structuredClone(standardConfig('/tmp/x'));
+  const doc = baseConfig();
   change(doc);
   return doc;
 }
@@ -85,16 +94,16 @@ test.each<[string, (doc: any) => void, string]>([
 });
 
 test('when MONGODB_URI and ACCORD_STORE_BACKEND are set, then they select MongoDB', () => {
-  const config = buildConfig(standardConfig('/tmp/x'), 'test.yaml', { MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', ACCORD_STORE_BACKEND: 'mongodb' });
+  const config = buildConfig(baseConfig(), 'test.yaml', { MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', ACCORD_STORE_BACKEND: 'mongodb' });
   expect(config.store.backend).toBe('mongodb');
   expect(config.store.mongodb).toEqual({ uri: 'mongodb://db:27017/?replicaSet=rs0', database: 'accord' });
 });
 
 test('when an environment variable is malformed, then the problem names the variable', () => {
-  expect(problems(standardConfig('/tmp/x'), { PORT: 'eighty' })).toEqual([
+  expect(problems(baseConfig(), { PORT: 'eighty' })).toEqual([
     'server.port: expected integer, got "eighty" (from environment variable PORT)',
   ]);
-  expect(problems(standardConfig('/tmp/x'), { PORT: '99999' })[0]).toContain('(from environment variable PORT)');
+  expect(problems(baseConfig(), { PORT: '99999' })[0]).toContain('(from environment variable PORT)');
 });
 
 test('when the file is not YAML or not a mapping, then the error names the file', () => {
