@@ -17,7 +17,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { HttpsClient, type HttpsResult } from '../support/https-client';
 import { PASSWORD_HASH, PASSWORD, TAXII, testStoreConfig } from '../support/harness';
 import { makePki, type Pki } from '../support/pki';
-import { indicator, recordOf } from '../support/stix';
+import { indicator, oneSuccessStatus, recordOf } from '../support/stix';
 
 type Role = 'publisher' | 'consumer' | 'steward';
 const ORGS = ['pub', 'con', 'stw', 'other', 'none'] as const;
@@ -161,22 +161,9 @@ beforeAll(async () => {
   const store = running.runtime.store;
   for (const c of COLLECTIONS) {
     await store.addRecords(c.id, [recordOf(indicator({ id: c.marker }))]);
-    await store.putStatus({
-      id: statusIds.get(c.id)!,
-      apiRoot: c.path,
-      collectionId: c.id,
-      owner: `org:${c.statusOwner}`,
-      status: 'complete',
-      requestTimestamp: '2026-01-01T00:00:00.000000Z',
-      totalCount: 1,
-      successCount: 1,
-      failureCount: 0,
-      pendingCount: 0,
-      successes: [{ id: c.marker, version: '2026-01-01T00:00:00.000Z' }],
-      failures: [],
-      pendings: [],
-      expiresAt: Number.MAX_SAFE_INTEGER,
-    });
+    await store.putStatus(
+      oneSuccessStatus({ id: statusIds.get(c.id)!, apiRoot: c.path, collectionId: c.id, owner: `org:${c.statusOwner}`, success: { id: c.marker, version: '2026-01-01T00:00:00.000Z' } }),
+    );
   }
 }, 60_000);
 

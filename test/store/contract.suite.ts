@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type StoredStatus, type VersionSelector } from '../../src/store/contract';
+import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
 
 export interface StoreHarness {
@@ -458,22 +459,8 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       });
 
       test('when statuses and secrets are listed, then every one comes back in order, expired or not', async () => {
-        const status = (id: string, expiresAt: number): StoredStatus => ({
-          id,
-          apiRoot: 'root',
-          collectionId: coll,
-          owner: 'user:alice',
-          status: 'complete',
-          requestTimestamp: '2026-01-01T00:00:00.000000Z',
-          totalCount: 1,
-          successCount: 1,
-          failureCount: 0,
-          pendingCount: 0,
-          successes: [{ id: 'indicator--1', version: 'v' }],
-          failures: [],
-          pendings: [],
-          expiresAt,
-        });
+        const status = (id: string, expiresAt: number): StoredStatus =>
+          oneSuccessStatus({ id, apiRoot: 'root', collectionId: coll, owner: 'user:alice', success: { id: 'indicator--1', version: 'v' }, expiresAt });
         const statuses = [status(randomUUID(), 1), status(randomUUID(), Number.MAX_SAFE_INTEGER), status(randomUUID(), 5)];
         for (const s of statuses) await store.putStatus(s);
         const sorted = [...statuses].sort((x, y) => (x.id < y.id ? -1 : 1));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { registerStoreCommands, storeCopyCommand } from '../../src/cli/store-copy';
 import type { EntityKind, NewRecord, Store } from '../../src/store/contract';
+import { oneSuccessStatus } from '../support/stix';
 import { copyStore, ENTITY_KINDS } from '../../src/store/copy';
 import { openStoreAt, parseStoreLocation } from '../../src/store/index';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -37,22 +38,9 @@ async function fill(store: Store): Promise<void> {
   await store.addRecords(c2, [rec(a, '2020-01-01T00:00:00.0Z'), rec('note--44444444-4444-4444-8444-444444444444', '2020-05-05T00:00:00Z')]);
   await store.deleteRecords({ collectionId: c2, ids: ['note--44444444-4444-4444-8444-444444444444'], versions: { all: true }, specVersions: 'all', withBody: false });
   for (const [i, id] of [randomUUID(), randomUUID()].entries()) {
-    await store.putStatus({
-      id,
-      apiRoot: 'root',
-      collectionId: c1,
-      owner: 'user:ann',
-      status: 'complete',
-      requestTimestamp: '2026-01-01T00:00:00.000000Z',
-      totalCount: 1,
-      successCount: 1,
-      failureCount: 0,
-      pendingCount: 0,
-      successes: [{ id: a, version: '2020-01-01T00:00:00.0Z' }],
-      failures: [],
-      pendings: [],
-      expiresAt: i === 0 ? 1 : Number.MAX_SAFE_INTEGER,
-    });
+    await store.putStatus(
+      oneSuccessStatus({ id, apiRoot: 'root', collectionId: c1, owner: 'user:ann', success: { id: a, version: '2020-01-01T00:00:00.0Z' }, expiresAt: i === 0 ? 1 : Number.MAX_SAFE_INTEGER }),
+    );
   }
   for (const kind of ENTITY_KINDS) {
     await store.createEntity({ kind, id: `${kind}-1`, uniqueKey: `key-${kind}`, refs: ['org:o1', `x:${kind}`], doc: { kind, nested: { list: [1, 'two'] } } });

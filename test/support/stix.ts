@@ -1,7 +1,7 @@
 /** Small STIX object factories for tests. */
 
 import { randomUUID } from 'node:crypto';
-import type { NewRecord } from '../../src/store/contract';
+import type { NewRecord, StoredStatus } from '../../src/store/contract';
 import { timestampKey } from '../../src/stix/timestamp';
 
 export function indicator(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -44,4 +44,24 @@ export function envelope(...objects: unknown[]): { objects: unknown[] } {
 export function recordOf(obj: Record<string, unknown>): NewRecord {
   const version = (obj.modified ?? obj.created) as string;
   return { id: obj.id as string, type: obj.type as string, version, versionKey: timestampKey(version), specVersion: '2.1', body: JSON.stringify(obj) };
+}
+
+/** A complete status resource of one success, as Add Objects stores it, for seeding a store directly. */
+export function oneSuccessStatus(fields: { id: string; apiRoot: string; collectionId: string; owner: string; success: { id: string; version: string }; expiresAt?: number }): StoredStatus {
+  return {
+    id: fields.id,
+    apiRoot: fields.apiRoot,
+    collectionId: fields.collectionId,
+    owner: fields.owner,
+    status: 'complete',
+    requestTimestamp: '2026-01-01T00:00:00.000000Z',
+    totalCount: 1,
+    successCount: 1,
+    failureCount: 0,
+    pendingCount: 0,
+    successes: [fields.success],
+    failures: [],
+    pendings: [],
+    expiresAt: fields.expiresAt ?? Number.MAX_SAFE_INTEGER,
+  };
 }
