@@ -1,12 +1,13 @@
 /**
  * The TAXII resources that describe the server: discovery (§4.1), API root
- * (§4.2), collections and collection (§5.1, §5.2). Optional lists are omitted
- * rather than sent empty (§2: empty lists are not allowed).
+ * (§4.2), collections and collection (§5.1, §5.2), in TAXII 2.1 or, read-only, in
+ * TAXII 2.0's shapes. Optional lists are omitted rather than sent empty (§2: empty
+ * lists are not allowed).
  */
 
 import type { CollectionView, Scope } from '../partnerships/scope';
 import type { TaxiiContext } from './context';
-import { TAXII_MEDIA_TYPE } from './media-types';
+import { STIX20_MEDIA_TYPE, TAXII_MEDIA_TYPE, type Dialect } from './media-types';
 import { resolveApiRoot, resolveCollection } from './resolve';
 
 /** `baseUrl` is the scheme and authority clients use, without a trailing slash. */
@@ -24,31 +25,36 @@ export async function discoveryResource(ctx: TaxiiContext, scope: Scope, baseUrl
   return body;
 }
 
-export async function apiRootResource(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+export async function apiRootResource(scope: Scope, rootPath: string, dialect: Dialect = '2.1'): Promise<Record<string, unknown>> {
   const root = await resolveApiRoot(scope, rootPath);
   const body: Record<string, unknown> = { title: root.title };
   if (root.description !== undefined) body.description = root.description;
-  body.versions = [TAXII_MEDIA_TYPE];
+  body.versions = [dialect === '2.0' ? 'taxii-2.0' : TAXII_MEDIA_TYPE];
   body.max_content_length = root.maxContentLength;
   return body;
 }
 
-export async function collectionsResource(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
+export async function collectionsResource(scope: Scope, rootPath: string, dialect: Dialect = '2.1'): Promise<Record<string, unknown>> {
   await resolveApiRoot(scope, rootPath);
   const visible = await scope.collections(rootPath);
-  return visible.length === 0 ? {} : { collections: visible.map(collectionBody) };
+  return visible.length === 0 ? {} : { collections: visible.map((view) => collectionBody(view, dialect)) };
 }
 
-export async function collectionResource(scope: Scope, rootPath: string, idOrAlias: string): Promise<Record<string, unknown>> {
-  return collectionBody(await resolveCollection(scope, rootPath, idOrAlias));
+export async function collectionResource(scope: Scope, rootPath: string, idOrAlias: string, dialect: Dialect = '2.1'): Promise<Record<string, unknown>> {
+  return collectionBody(await resolveCollection(scope, rootPath, idOrAlias), dialect);
 }
 
-function collectionBody({ collection, rights }: CollectionView): Record<string, unknown> {
+/**
+ * A collection in TAXII 2.1, or in TAXII 2.0's shape (clients.md §3 #6): no alias,
+ * the STIX 2.0 media type, and `can_write: false`, since there are no 2.0 writes
+ * (taxii2client.v20 would otherwise offer a write that can only fail with 406).
+ */
+function collectionBody({ collection, rights }: CollectionView, dialect: Dialect): Record<string, unknown> {
   const body: Record<string, unknown> = { id: collection.id, title: collection.title };
   if (collection.description !== undefined) body.description = collection.description;
-  if (collection.alias !== undefined) body.alias = collection.alias;
+  if (dialect === '2.1' && collection.alias !== undefined) body.alias = collection.alias;
   body.can_read = rights.canRead;
-  body.can_write = rights.canWrite;
-  body.media_types = collection.mediaTypes;
+  body.can_write = dialect === '2.1' && rights.canWrite;
+  body.media_types = dialect === '2.0' ? [STIX20_MEDIA_TYPE] : collection.mediaTypes;
   return body;
 }

@@ -1,52 +1,21 @@
 /**
  * Read-only TAXII 2.0 for appliances that cannot speak 2.1 (FortiGate ≥ 7.0.2,
  * QRadar's Threat Intelligence app, FortiSIEM, XSOAR's fallback; clients.md §3
- * #5-#6): discovery, API root, collections and collection in their 2.0 shapes, and
- * Get Objects and Get an Object as a STIX bundle with TAXII 2.0 range paging
- * (`Range: items=a-b`, `206`, `Content-Range: items a-b/total`). The objects stay
- * STIX 2.1 as stored. Same scoping and read rights as TAXII 2.1; there are no 2.0
- * writes, so a 2.0 collection says `can_write: false` (taxii2client.v20 would
- * otherwise offer a write that can only fail with 406).
+ * #5-#6): Get Objects and Get an Object as a STIX bundle with TAXII 2.0 range
+ * paging (`Range: items=a-b`, `206`, `Content-Range: items a-b/total`). The objects
+ * stay STIX 2.1 as stored. Same scoping and read rights as TAXII 2.1. The API root
+ * and collections in their 2.0 shapes are in resources.ts.
  */
 
 import { randomUUID } from 'node:crypto';
 import { AccordError } from '../errors';
-import type { CollectionView, Scope } from '../partnerships/scope';
+import type { Scope } from '../partnerships/scope';
 import { formatMicros } from '../stix/timestamp';
 import type { RecordQuery } from '../store/contract';
 import type { TaxiiContext } from './context';
-import { STIX20_MEDIA_TYPE } from './media-types';
 import { parseTaxii20Query } from './query';
 import { requireObject } from './read-objects';
-import { requireRead, resolveApiRoot, resolveCollection } from './resolve';
-
-export async function apiRoot20(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
-  const root = await resolveApiRoot(scope, rootPath);
-  const body: Record<string, unknown> = { title: root.title };
-  if (root.description !== undefined) body.description = root.description;
-  body.versions = ['taxii-2.0'];
-  body.max_content_length = root.maxContentLength;
-  return body;
-}
-
-export async function collections20(scope: Scope, rootPath: string): Promise<Record<string, unknown>> {
-  await resolveApiRoot(scope, rootPath);
-  const visible = await scope.collections(rootPath);
-  return visible.length === 0 ? {} : { collections: visible.map(collection20Body) };
-}
-
-export async function collection20(scope: Scope, rootPath: string, idOrAlias: string): Promise<Record<string, unknown>> {
-  return collection20Body(await resolveCollection(scope, rootPath, idOrAlias));
-}
-
-function collection20Body({ collection, rights }: CollectionView): Record<string, unknown> {
-  const body: Record<string, unknown> = { id: collection.id, title: collection.title };
-  if (collection.description !== undefined) body.description = collection.description;
-  body.can_read = rights.canRead;
-  body.can_write = false;
-  body.media_types = [STIX20_MEDIA_TYPE];
-  return body;
-}
+import { requireRead, resolveCollection } from './resolve';
 
 export class RangeNotSatisfiableError extends AccordError {
   constructor(readonly total: number) {

@@ -3,7 +3,6 @@
 import type { Router } from 'express';
 import type { TaxiiContext } from '../../taxii/context';
 import { collectionResource, collectionsResource } from '../../taxii/resources';
-import { collection20, collections20 } from '../../taxii/taxii20';
 import { scopeOf } from '../request-state';
 import type { Audited } from '../middleware/audit';
 import { negotiateWith20, otherMethods, param, sendResource } from './route-helpers';
@@ -12,16 +11,14 @@ export function registerCollectionRoutes(router: Router, ctx: TaxiiContext, audi
   router
     .route('/:apiRoot/collections')
     .get(audited('get_collections'), negotiateWith20, async (req, res) => {
-      const list = req.accord.dialect === '2.0' ? collections20 : collectionsResource;
-      sendResource(req, res, 200, await list(scopeOf(req, ctx), param(req, 'apiRoot')));
+      sendResource(req, res, 200, await collectionsResource(scopeOf(req, ctx), param(req, 'apiRoot'), req.accord.dialect));
     })
     .all(otherMethods(['GET']));
 
   router
     .route('/:apiRoot/collections/:collectionId')
     .get(audited('get_collection'), negotiateWith20, async (req, res) => {
-      const one = req.accord.dialect === '2.0' ? collection20 : collectionResource;
-      sendResource(req, res, 200, await one(scopeOf(req, ctx), param(req, 'apiRoot'), param(req, 'collectionId')));
+      sendResource(req, res, 200, await collectionResource(scopeOf(req, ctx), param(req, 'apiRoot'), param(req, 'collectionId'), req.accord.dialect));
     })
     .all(otherMethods(['GET']));
 }

@@ -2,9 +2,7 @@
 
 import type { Request, Router } from 'express';
 import type { TaxiiContext } from '../../taxii/context';
-import { TAXII20_MEDIA_TYPE } from '../../taxii/media-types';
 import { apiRootResource, discoveryResource } from '../../taxii/resources';
-import { apiRoot20 } from '../../taxii/taxii20';
 import { getStatus } from '../../taxii/status';
 import { scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
@@ -27,10 +25,7 @@ export function registerServerRoutes(router: Router, ctx: TaxiiContext, audited:
   router
     .route('/:apiRoot')
     .get(audited('get_api_root'), negotiateWith20, async (req, res) => {
-      const scope = scopeOf(req, ctx);
-      const root = param(req, 'apiRoot');
-      if (req.accord.dialect === '2.0') sendTaxii(res, 200, await apiRoot20(scope, root), TAXII20_MEDIA_TYPE);
-      else sendTaxii(res, 200, await apiRootResource(scope, root));
+      sendResource(req, res, 200, await apiRootResource(scopeOf(req, ctx), param(req, 'apiRoot'), req.accord.dialect));
     })
     .all(otherMethods(['GET']));
 

@@ -11,6 +11,7 @@
 
 import type { ClientSession, Collection, MongoClient, ObjectId } from 'mongodb';
 import { ConflictError } from '../../errors';
+import { checkImportable } from '../import-checks';
 import { formatMicros, timestampKey } from '../../stix/timestamp';
 import type { MicroClock } from '../clock';
 import type { AddOutcome, NewRecord, RecordDump, RecordQuery } from '../contract';
@@ -207,16 +208,6 @@ async function retryOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function checkImportable(collectionId: string, record: RecordDump, last: number, taken: boolean): void {
-  if (!Number.isSafeInteger(record.dateAdded) || record.dateAdded <= last) {
-    throw new ConflictError(
-      `Cannot import ${record.id} into collection ${collectionId}: its date_added ${record.dateAdded} is not after the collection's last one (${last}).`,
-    );
-  }
-  if (taken) {
-    throw new ConflictError(`Cannot import ${record.id} version ${record.version} into collection ${collectionId}: it is already stored.`);
-  }
-}
 
 function toDoc(collectionId: string, r: RecordDump): RecordDoc {
   return {

@@ -4,7 +4,7 @@
  */
 
 import type Database from 'better-sqlite3';
-import { ConflictError } from '../../errors';
+import { checkImportable } from '../import-checks';
 import type { CollectionMark, RecordDump, StoredStatus } from '../contract';
 import type { VersionMarks } from './version-marks';
 
@@ -85,17 +85,5 @@ export class SqliteDump {
       value: string;
     }>;
     return rows.map((row) => ({ name: row.key.slice('secret:'.length), value: row.value }));
-  }
-}
-
-/** An imported record continues the collection's strictly increasing dateAdded sequence and is new. */
-function checkImportable(collectionId: string, record: RecordDump, last: number, taken: boolean): void {
-  if (!Number.isSafeInteger(record.dateAdded) || record.dateAdded <= last) {
-    throw new ConflictError(
-      `Cannot import ${record.id} into collection ${collectionId}: its date_added ${record.dateAdded} is not after the collection's last one (${last}).`,
-    );
-  }
-  if (taken) {
-    throw new ConflictError(`Cannot import ${record.id} version ${record.version} into collection ${collectionId}: it is already stored.`);
   }
 }
