@@ -17,7 +17,7 @@ import type { Administration } from '../partnerships/administration';
 import type { TaxiiContext } from '../taxii/context';
 import { errorHandler } from './errors';
 import { accessLog } from './middleware/access-log';
-import { auditedBy } from './middleware/audit';
+import { auditedBy, auditRefusedAdmin } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { normalizePath } from './middleware/normalize-path';
 import { createReadGate } from './middleware/read-gate';
@@ -78,6 +78,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(authenticate(passport, deps.throttle, deps.apiKeyHeader));
 
+  app.use('/admin', auditRefusedAdmin(deps.audit));
   const router = express.Router({ strict: false, caseSensitive: true });
   registerAdminRoutes(router, deps.admin);
   const audited = auditedBy(deps.audit);

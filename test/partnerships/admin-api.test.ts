@@ -191,9 +191,27 @@ describe('audit trail', () => {
     const own = (await as('dave').get('/admin/partnerships/api1/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
     expect(own.filter((e) => e.organisation === 'beta')).toEqual([]);
     const all = (await as('root').get('/admin/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
-    const bobs = all.filter((e) => e.user === 'bob' && e.outcome === 404);
+    const bobs = all.filter((e) => e.user === 'bob' && e.outcome === 404 && e.operation !== 'admin_refused');
     expect(bobs.map((e) => e.operation)).toEqual(['get_api_root', 'get_objects', 'get_manifest', 'get_status']);
     expect(bobs.every((e) => e.partnership === undefined && e.collection === undefined && e.status_id === undefined)).toBe(true);
+  });
+
+  test('when signed-in callers are refused by the admin API, then each attempt is in the server-wide trail only, without its body', async () => {
+    const before = (await as('root').get('/admin/audit?limit=1000')).body.entries.at(-1)?.seq ?? 0;
+    expect((await as('carol').post('/admin/organisations/alpha/users', { username: 'carol-admin', password: 'carol-chose-this', admin: true })).status).toBe(403);
+    expect((await as('mallory').get('/admin/partnerships/api1/members')).status).toBe(404);
+    expect((await as('dave').put('/admin/partnerships/api2/members/delta', { role: 'steward' })).status).toBe(404);
+    expect((await as('dave').get('/admin/partnerships/api1/members')).status).toBe(200);
+    expect((await server.raw().get('/admin/audit').auth('dave', 'wrong-password')).status).toBe(401);
+    const refused = ((await as('root').get(`/admin/audit?limit=1000&after=${before}`)).body.entries as Array<Record<string, unknown>>).filter((e) => e.operation === 'admin_refused');
+    expect(refused.map(({ user, organisation, outcome, detail, partnership }) => ({ user, organisation, outcome, detail, partnership }))).toEqual([
+      { user: 'carol', organisation: 'gamma', outcome: 403, detail: 'POST /admin/organisations/alpha/users', partnership: undefined },
+      { user: 'mallory', organisation: 'mallory-org', outcome: 404, detail: 'GET /admin/partnerships/api1/members', partnership: undefined },
+      { user: 'dave', organisation: 'delta', outcome: 404, detail: 'PUT /admin/partnerships/api2/members/delta', partnership: undefined },
+    ]);
+    expect(JSON.stringify(refused)).not.toContain('carol-chose-this');
+    const own = (await as('dave').get('/admin/partnerships/api1/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
+    expect(own.filter((e) => e.operation === 'admin_refused')).toEqual([]);
   });
 
   test('when the audit trail is paged, then after= continues without repeats', async () => {

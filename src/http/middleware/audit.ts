@@ -47,3 +47,21 @@ export function auditedBy(trail: AuditTrail): Audited {
 export function noteAudit(req: Request, extra: Partial<AuditNote>): void {
   if (req.accord.audit) Object.assign(req.accord.audit, extra);
 }
+
+/**
+ * Admin changes are audited by their use cases when they succeed; a refused admin
+ * request (4xx) by a signed-in caller is filed here, so that probing and attempts
+ * beyond one's role leave a trace. Server-wide only: the path may name a
+ * partnership the caller may not see. Unauthenticated requests (401, 429) have no
+ * principal; the request log has them.
+ */
+export function auditRefusedAdmin(trail: AuditTrail): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      const principal = req.accord.principal;
+      if (!principal || res.statusCode < 400 || res.statusCode >= 500) return;
+      trail.record(principal, { operation: 'admin_refused', outcome: res.statusCode, detail: `${req.method} ${req.originalUrl.split('?')[0]}` });
+    });
+    next();
+  };
+}
