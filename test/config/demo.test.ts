@@ -14,12 +14,15 @@ const C2 = '/asean-c2/collections/aedcc02d-b492-4a8d-a1e2-e26152244c00';
 const BILATERAL = '/northwind-interpol/collections/ef9e1b5f-f84d-4452-bbdc-e1c81398b463';
 const KEY = 'accord_6c841c68e05edf402bb6709f_C52qCcHsWrTUKDK_zKzQDVW1SyPqTDoAywKSFtvCgp8';
 
+// Inside both partnerships' dates, whatever day the tests run (asean-c2 ends on 2030-12-31).
+let now = Date.parse('2026-12-01T00:00:00Z') * 1000;
+
 let runtime: Runtime;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'accord-demo-'));
   const doc = parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
-  runtime = await createRuntime(buildConfig({ ...doc, store: { ...doc.store, data_dir: dir }, log: { level: 'silent' } }, 'demo'));
+  runtime = await createRuntime(buildConfig({ ...doc, store: { ...doc.store, data_dir: dir }, log: { level: 'silent' } }, 'demo'), { clock: () => now });
 });
 afterAll(async () => {
   await runtime.close();
@@ -51,4 +54,10 @@ test("when Kestrel's SIEM key from the README is used, then it reads the C2 coll
 test('when the administrator uses the admin API, then it sees both partnerships', async () => {
   const res = await request(runtime.app).get('/admin/partnerships').auth('admin', 'admin-demo');
   expect(res.body.partnerships.map((p: { path: string }) => p.path)).toEqual(['asean-c2', 'northwind-interpol']);
+});
+
+test('when asean-c2 has ended, as the README says it does after 2030-12-31, then its collection is read-only and the bilateral one is not', async () => {
+  now = Date.parse('2031-01-01T00:00:00Z') * 1000;
+  expect(await rights(C2, 'interpol', 'interpol-demo')).toEqual({ can_read: true, can_write: false });
+  expect(await rights(BILATERAL, 'interpol', 'interpol-demo')).toEqual({ can_read: true, can_write: true });
 });

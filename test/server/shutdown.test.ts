@@ -17,12 +17,14 @@ test('when shutdown starts during a large POST, then the POST completes and the 
   try {
     const auth = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
     const objects = Array.from({ length: 5000 }, () => indicator());
+    // Shutdown starts once the server has the request in hand (a timer could fire before it arrives).
+    const received = new Promise((resolve) => running.server.once('request', resolve));
     const posting = fetch(`${running.url}/api1/collections/${RW}/objects/`, {
       method: 'POST',
       headers: { Authorization: auth, 'Content-Type': TAXII, Accept: TAXII },
       body: JSON.stringify(envelope(...objects)),
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await received;
     const stopping = running.shutdown();
     const res = await posting;
     expect(res.status).toBe(202);

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { validateDocument } from '../../src/stix/document';
+import { CORPUS_DIR as CORPUS, describeWithCorpus } from '../support/corpus';
 import { validator } from './helpers';
 
 /** The shared corpus sits beside the repository (validation spec §7). */
-const CORPUS = resolve(__dirname, '../../../shared/corpus');
 const SETS = ['attack', 'oasis-examples', 'oasis-common'];
 
 function corpusFiles(): string[] {
@@ -16,39 +16,33 @@ function corpusFiles(): string[] {
 
 const files = existsSync(CORPUS) ? corpusFiles() : [];
 
-if (files.length === 0) {
-  describe('shared corpus', () => {
-    test.skip('SKIPPED: ../shared/corpus not present', () => undefined);
+describeWithCorpus('shared corpus', () => {
+  test('when the corpus is present, then all three sets have files', () => {
+    for (const set of SETS) expect(files.some((f) => f.startsWith(`${set}/`))).toBe(true);
   });
-} else {
-  describe('shared corpus', () => {
-    test('when the corpus is present, then all three sets have files', () => {
-      for (const set of SETS) expect(files.some((f) => f.startsWith(`${set}/`))).toBe(true);
-    });
 
-    test.each(files)('when %s is validated under standard, then no object has an error', (file) => {
-      const doc: unknown = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
-      const result = validateDocument(validator(), doc, { profile: 'standard', advice: true });
-      const errors = [
-        ...result.documentIssues.filter((i) => i.severity === 'error').map((i) => `document ${i.pointer} [${i.rule}] ${i.message}`),
-        ...result.verdicts.flatMap((v) =>
-          v.issues.filter((i) => i.severity === 'error').map((i) => `${v.id ?? v.index} ${i.pointer} [${i.rule}] ${i.message}`),
-        ),
-      ];
-      expect(errors).toEqual([]);
-      expect(result.verdicts.length).toBeGreaterThan(0);
-      expect(result.verdicts.every((v) => v.accepted)).toBe(true);
-    });
-
-    test.each(files)('when %s is validated under strict, then only leniencies and SHOULD rules fail', (file) => {
-      const doc: unknown = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
-      const standard = validateDocument(validator(), doc, { profile: 'standard' });
-      const strict = validateDocument(validator(), doc, { profile: 'strict' });
-      const softInStandard = new Set(
-        [...standard.documentIssues, ...standard.verdicts.flatMap((v) => v.issues)].filter((i) => i.severity === 'warning').map((i) => i.rule),
-      );
-      const strictErrors = [...strict.documentIssues, ...strict.verdicts.flatMap((v) => v.issues)].filter((i) => i.severity === 'error');
-      for (const issue of strictErrors) expect(softInStandard).toContain(issue.rule);
-    });
+  test.each(files)('when %s is validated under standard, then no object has an error', (file) => {
+    const doc: unknown = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
+    const result = validateDocument(validator(), doc, { profile: 'standard', advice: true });
+    const errors = [
+      ...result.documentIssues.filter((i) => i.severity === 'error').map((i) => `document ${i.pointer} [${i.rule}] ${i.message}`),
+      ...result.verdicts.flatMap((v) =>
+        v.issues.filter((i) => i.severity === 'error').map((i) => `${v.id ?? v.index} ${i.pointer} [${i.rule}] ${i.message}`),
+      ),
+    ];
+    expect(errors).toEqual([]);
+    expect(result.verdicts.length).toBeGreaterThan(0);
+    expect(result.verdicts.every((v) => v.accepted)).toBe(true);
   });
-}
+
+  test.each(files)('when %s is validated under strict, then only leniencies and SHOULD rules fail', (file) => {
+    const doc: unknown = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
+    const standard = validateDocument(validator(), doc, { profile: 'standard' });
+    const strict = validateDocument(validator(), doc, { profile: 'strict' });
+    const softInStandard = new Set(
+      [...standard.documentIssues, ...standard.verdicts.flatMap((v) => v.issues)].filter((i) => i.severity === 'warning').map((i) => i.rule),
+    );
+    const strictErrors = [...strict.documentIssues, ...strict.verdicts.flatMap((v) => v.issues)].filter((i) => i.severity === 'error');
+    for (const issue of strictErrors) expect(softInStandard).toContain(issue.rule);
+  });
+});

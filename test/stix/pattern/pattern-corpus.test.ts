@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkPattern } from '../../../src/stix/pattern';
+import { CORPUS_DIR, describeWithCorpus } from '../../support/corpus';
 
-/** The shared corpus lives beside the project (../shared/corpus, see its README); it is never copied in. */
-const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/oasis-examples');
+const EXAMPLES = path.join(CORPUS_DIR, 'oasis-examples');
 
 interface Indicator {
   file: string;
@@ -29,23 +29,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-if (existsSync(CORPUS)) {
-  describe('checkPattern on the OASIS example indicators', () => {
-    const indicators = stixIndicators(CORPUS);
+describeWithCorpus('checkPattern on the OASIS example indicators', () => {
+  const indicators = stixIndicators(EXAMPLES);
 
-    it('when the examples are read, then they hold STIX indicators to check', () => {
-      expect(indicators.length).toBeGreaterThan(0);
-    });
+  it('when the examples are read, then they hold STIX indicators to check', () => {
+    expect(indicators.length).toBeGreaterThan(0);
+  });
 
-    it('when every example indicator pattern is checked, then none draws a finding', () => {
-      const failures = indicators
-        .map((i) => ({ where: `${i.file} ${i.id}`, findings: checkPattern(i.pattern) }))
-        .filter((r) => r.findings.length > 0);
-      expect(failures).toEqual([]);
-    });
+  it('when every example indicator pattern is checked, then none draws a finding', () => {
+    const failures = indicators
+      .map((i) => ({ where: `${i.file} ${i.id}`, findings: checkPattern(i.pattern) }))
+      .filter((r) => r.findings.length > 0);
+    expect(failures).toEqual([]);
   });
-} else {
-  describe('checkPattern on the OASIS example indicators', () => {
-    it.skip(`when the shared corpus is absent (${CORPUS} not found), then the corpus check is skipped`, () => undefined);
-  });
-}
+});
