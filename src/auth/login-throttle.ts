@@ -5,6 +5,11 @@
  * Accounts here are users with passwords: API keys carry 256-bit secrets and
  * certificates cannot be guessed, so locking them would only let anyone who knows a
  * (public) key id shut its owner out; they are limited per source only.
+ *
+ * An account's lock does not apply at the addresses it last logged in from: whoever
+ * knows a user name could otherwise keep a partner's SIEM, polling from its usual
+ * address, locked out indefinitely. Guessing from such an address is still limited
+ * per source.
  */
 
 export interface ThrottleLimits {
@@ -15,9 +20,12 @@ export interface ThrottleLimits {
 
 /** Sources and accounts remembered at once by default (about 100 bytes each). */
 const MAX_ENTRIES = 100_000;
+/** Addresses remembered per account, most recent first (accounts are real users, so few). */
+const KNOWN_SOURCES_PER_ACCOUNT = 16;
 
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  private readonly knownSources = new Map<string, string[]>();
 
   constructor(
     private readonly limits: ThrottleLimits,
@@ -28,7 +36,7 @@ export class LoginThrottle {
   /** Seconds to wait when the source or the account is over its limit, else 0. */
   retryAfter(source: string, account: string | undefined): number {
     const bySource = this.waitFor(`source:${source}`, this.limits.perSource);
-    const byAccount = account === undefined ? 0 : this.waitFor(`account:${account}`, this.limits.perAccount);
+    const byAccount = account === undefined || this.knownSources.get(account)?.includes(source) ? 0 : this.waitFor(`account:${account}`, this.limits.perAccount);
     return Math.max(bySource, byAccount);
   }
 
@@ -37,8 +45,12 @@ export class LoginThrottle {
     if (account !== undefined) this.push(`account:${account}`);
   }
 
-  recordSuccess(account: string | undefined): void {
-    if (account !== undefined) this.failures.delete(`account:${account}`);
+  /** Remembers the address; clears the account's failures unless it is locked (a known address must not unlock it for others). */
+  recordSuccess(source: string, account: string | undefined): void {
+    if (account === undefined) return;
+    const known = [source, ...(this.knownSources.get(account) ?? []).filter((s) => s !== source)];
+    this.knownSources.set(account, known.slice(0, KNOWN_SOURCES_PER_ACCOUNT));
+    if (this.waitFor(`account:${account}`, this.limits.perAccount) === 0) this.failures.delete(`account:${account}`);
   }
 
   private waitFor(key: string, limit: number): number {

@@ -99,6 +99,26 @@ test('when an account fails to log in too often, then it gets 429 with Retry-Aft
   expect((await server.raw().get('/taxii2/').auth('alice', PASSWORD)).status).toBe(200);
 });
 
+test('when strangers lock an account, then it still logs in from the address it last used, and the lock holds elsewhere', async () => {
+  const behind = await startTestServer(
+    (dir) => standardConfig(dir, { server: { trust_proxy: true }, auth: { failed_logins: { per_source: 8, per_account: 3, window_seconds: 60 } } }),
+    { clock: () => now },
+  );
+  const from = (address: string, password: string) => behind.raw().get('/taxii2/').set('X-Forwarded-For', address).auth('alice', password);
+  try {
+    expect((await from('198.51.100.7', PASSWORD)).status).toBe(200);
+    for (const stranger of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) expect((await from(stranger, 'guess')).status).toBe(401);
+    expect((await from('203.0.113.4', PASSWORD)).status).toBe(429);
+    expect((await from('198.51.100.7', PASSWORD)).status).toBe(200);
+    // Its success does not lift the lock for the others; guessing from it is still limited per source.
+    expect((await from('203.0.113.4', PASSWORD)).status).toBe(429);
+    for (let i = 0; i < 8; i++) expect((await from('198.51.100.7', 'guess')).status).toBe(401);
+    expect((await from('198.51.100.7', PASSWORD)).status).toBe(429);
+  } finally {
+    await behind.close();
+  }
+});
+
 test('when someone sends wrong secrets for a key id, then the key is not locked for its owner (keys are throttled per source only)', async () => {
   const { key, token } = await server.runtime.directory.issueKey({ organisationId: 'alpha', label: 'lockout' });
   const forged = `accord_${key.id}_${'A'.repeat(43)}`;

@@ -10,7 +10,8 @@ import { TooManyRequestsError, UnauthenticatedError } from '../../errors';
  * Turns the request's credentials into a principal before any routing, so an
  * unauthenticated request gets 401 on every path and learns nothing about what
  * exists (checklist §1.4, §1.7). Failed logins are throttled per source address
- * and per account; a throttled caller gets 429 before its credentials are checked.
+ * and per account (an account's lock spares the addresses it last logged in from);
+ * a throttled caller gets 429 before its credentials are checked.
  */
 export function authenticate(passport: InstanceType<typeof Passport>, throttle: LoginThrottle, apiKeyHeader: string): RequestHandler {
   return (req, res, next) => {
@@ -31,7 +32,7 @@ export function authenticate(passport: InstanceType<typeof Passport>, throttle: 
         throttle.recordFailure(source, account);
         return next(new UnauthenticatedError());
       }
-      throttle.recordSuccess(account);
+      throttle.recordSuccess(source, account);
       req.accord.principal = user;
       next();
     })(req, res, next);
