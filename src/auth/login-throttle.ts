@@ -48,9 +48,11 @@ export class LoginThrottle {
   /** Remembers the address; clears the account's failures unless it is locked (a known address must not unlock it for others). */
   recordSuccess(source: string, account: string | undefined): void {
     if (account === undefined) return;
-    const known = [source, ...(this.knownSources.get(account) ?? []).filter((s) => s !== source)];
-    this.knownSources.set(account, known.slice(0, KNOWN_SOURCES_PER_ACCOUNT));
-    if (this.waitFor(`account:${account}`, this.limits.perAccount) === 0) this.failures.delete(`account:${account}`);
+    const known = this.knownSources.get(account) ?? [];
+    // Every authenticated request lands here: nothing to do in the usual case of the same address.
+    if (known[0] !== source) this.knownSources.set(account, [source, ...known.filter((s) => s !== source)].slice(0, KNOWN_SOURCES_PER_ACCOUNT));
+    const key = `account:${account}`;
+    if (this.failures.has(key) && this.waitFor(key, this.limits.perAccount) === 0) this.failures.delete(key);
   }
 
   private waitFor(key: string, limit: number): number {
