@@ -13,7 +13,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { newKeyToken } from '../src/auth/api-key-token';
+import { newKeyToken } from '../src/identity/api-key-token';
 import { StixGenerator } from './generator';
 import { TaxiiClient } from './http-client';
 import { describeMachine, Report } from './report';

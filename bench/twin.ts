@@ -5,10 +5,10 @@
  * as a ratio of it, so a figure still means something on a noisy machine.
  */
 
-import type { Principal } from '../src/auth/principal';
+import type { Principal } from '../src/identity/principal';
 import { buildConfig } from '../src/config/load';
 import { createLogger } from '../src/log/logger';
-import { createRuntime, type Runtime } from '../src/server';
+import { createRuntime, type Runtime } from '../src/runtime';
 import { addObjects } from '../src/taxii/add-objects';
 import { getManifest, getObject, getObjects, getVersions, type Listing } from '../src/taxii/read-objects';
 import { requireWrite, resolveCollection } from '../src/taxii/resolve';

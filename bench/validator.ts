@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../src/config/paths';
+import { projectRoot } from '../src/paths';
 import { createValidator } from '../src/stix/validator';
 import type { Profile } from '../src/stix/issues';
 

@@ -1,123 +1,15 @@
 /**
- * Wires configuration, logging, the store, the partnership directory, the
- * validator and the HTTP app, and runs the listener (HTTP, or HTTPS with TLS 1.2
- * as the minimum and optional client certificates) with a graceful shutdown.
- * The only module that imports http.
+ * Runs the listener (HTTP, or HTTPS with TLS 1.2 as the minimum and optional
+ * client certificates) over the runtime the composition root (runtime.ts) wires,
+ * with a graceful shutdown.
  */
 
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { AuditTrail } from './audit/audit-trail';
-import { Identifier } from './auth/identify';
-import { LoginThrottle } from './auth/login-throttle';
-import type { Principal } from './auth/principal';
-import type { Config } from './config/types';
-import { createApp } from './http/app';
-import { createLogger, type Logger } from './log/logger';
-import { Administration } from './partnerships/administration';
-import { Directory } from './partnerships/directory';
-import { Scope } from './partnerships/scope';
-import { seedIfEmpty } from './partnerships/seed';
-import { formatVerdictMessage } from './stix/messages';
-import { formatMicros } from './stix/timestamp';
-import { createValidator, type StixValidator } from './stix/validator';
-import { nowMicros, type MicroClock } from './store/clock';
-import type { Store } from './store/contract';
-import { openStore } from './store/index';
-import type { TaxiiContext } from './taxii/context';
-import { CursorCodec } from './taxii/cursor';
-import type { ObjectJudge } from './taxii/object-judge';
-
-const HOUR_MICROS = 3_600_000_000;
-
-export interface Runtime {
-  app: ReturnType<typeof createApp>;
-  store: Store;
-  directory: Directory;
-  audit: AuditTrail;
-  ctx: TaxiiContext;
-  log: Logger;
-  close(): Promise<void>;
-}
-
-export interface RuntimeOptions {
-  clock?: MicroClock;
-  log?: Logger;
-}
-
-/** Everything but the listener: tests drive `app` through supertest. */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const log = options.log ?? createLogger(config.log.level);
-  const clock = options.clock ?? nowMicros;
-  const store = await openStore(config.store, clock);
-  const directory = new Directory(store, clock, config.taxii.max_content_length);
-  if (await seedIfEmpty(directory, config.seed)) log.info('store seeded from configuration');
-  const secret = await store.getOrCreateSecret('cursor', () => randomBytes(32).toString('base64'));
-  const today = () => formatMicros(clock()).slice(0, 10);
-  const ctx: TaxiiContext = {
-    scopeFor: (principal: Principal) => new Scope(directory, principal, today(), config.validation.profile),
-    store,
-    cursors: new CursorCodec(secret),
-    judge: createJudge(config.validation.advice),
-    // The default page is capped at the maximum like any limit (clients.md §3 #13).
-    sizes: { defaultPageSize: Math.min(config.taxii.default_page_size, config.taxii.max_page_size), maxPageSize: config.taxii.max_page_size },
-    clock,
-    statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
-    discovery: config.taxii.discovery,
-  };
-  const audit = new AuditTrail(store, clock, log);
-  const failed = config.auth.failed_logins;
-  const app = createApp({
-    ctx,
-    log,
-    identifier: new Identifier(directory, () => clock() / 1000),
-    audit,
-    admin: new Administration(directory, store, audit),
-    throttle: new LoginThrottle({ perSource: failed.per_source, perAccount: failed.per_account, windowMs: failed.window_seconds * 1000 }, () => clock() / 1000),
-    apiKeyHeader: config.auth.api_key_header,
-    ...(config.server.public_base_url !== undefined ? { publicBaseUrl: config.server.public_base_url.replace(/\/+$/, '') } : {}),
-    trustProxy: config.server.trust_proxy,
-  });
-  const purge = setInterval(() => {
-    store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));
-  }, HOUR_MICROS / 1000);
-  purge.unref();
-  return {
-    app,
-    store,
-    directory,
-    audit,
-    ctx,
-    log,
-    close: async () => {
-      clearInterval(purge);
-      await audit.flush();
-      await store.close();
-    },
-  };
-}
-
-let compiled: StixValidator | undefined;
-
-/** The STIX validator, compiled once per process, as the TAXII layer's judge of posted objects. */
-function createJudge(advice: boolean): ObjectJudge {
-  const validator = (compiled ??= createValidator());
-  return {
-    session: (profile) => {
-      const session = validator.session({ profile, advice });
-      return {
-        judge: (obj, index) => {
-          const verdict = session.validate(obj, index);
-          const message = formatVerdictMessage(verdict);
-          return message === undefined ? { accepted: verdict.accepted } : { accepted: verdict.accepted, message };
-        },
-      };
-    },
-  };
-}
+import type { Config } from './config/schema';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 
 export interface RunningServer {
   server: Server;

@@ -5,7 +5,7 @@
  * never holds a credential or object content.
  */
 
-import type { Principal } from '../auth/principal';
+import { isLocalOperator, type Actor } from '../identity/principal';
 import type { Logger } from '../log/logger';
 import { formatMicros } from '../stix/timestamp';
 import type { MicroClock } from '../store/clock';
@@ -27,10 +27,10 @@ export class AuditTrail {
     private readonly log: Logger,
   ) {}
 
-  /** Records an event by a principal, or by the local operator (the CLI) when there is none. */
-  record(actor: Principal | 'cli', event: AuditEvent): void {
+  /** Records an event by a principal, or by the local operator (`cli` or `seed` as the user). */
+  record(actor: Actor, event: AuditEvent): void {
     const entry: AuditEntry = { time: formatMicros(this.clock()), ...clip(event) };
-    if (actor === 'cli') entry.user = 'cli';
+    if (isLocalOperator(actor)) entry.user = actor;
     else {
       entry.organisation = actor.organisationId;
       if (actor.username !== undefined) entry.user = actor.username;

@@ -1,4 +1,4 @@
-import { hashPassword } from '../auth/passwords';
+import { hashPassword } from '../identity/passwords';
 import { readStdinLine } from './stdin';
 
 /** Reads one password (the first line of stdin) and prints its hash. */

@@ -7,19 +7,12 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { addAdminKeywords } from '../admin/body-schema';
+import { seedProblems } from '../admin/seed';
 import { ConfigError } from '../errors';
-import { isPasswordHash } from '../auth/passwords';
-import { CONFIG_SCHEMA, ENV_OVERRIDES } from './schema';
-import type { Config } from './types';
+import { CONFIG_SCHEMA, ENV_OVERRIDES, type Config } from './schema';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const API_ROOT_PATH = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,63}$/;
-const RESERVED_ROOTS = new Set(['taxii2', 'taxii', 'admin']);
-const ORG_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-const KEY_ID = /^[0-9a-f]{24}$/;
-const SECRET_HASH = /^sha256:[0-9a-f]{64}$/;
-
-const validateSchema = new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(CONFIG_SCHEMA);
+const validateSchema = addAdminKeywords(new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true })).compile(CONFIG_SCHEMA);
 
 /** Reads and validates a configuration file. `env` defaults to the process environment. */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,50 +57,7 @@ export function buildConfig(document: unknown, source: string, env: NodeJS.Proce
 }
 
 function crossKeyProblems(config: Config): string[] {
-  const problems: string[] = [];
-  const orgs = new Set<string>();
-  const usernames = new Set<string>();
-  config.seed.organisations.forEach((org, o) => {
-    const at = `seed.organisations[${o}]`;
-    if (!ORG_ID.test(org.id)) problems.push(`${at}.id: 2-63 lower-case letters, digits or '-', got ${JSON.stringify(org.id)}`);
-    if (orgs.has(org.id)) problems.push(`${at}.id: duplicate organisation ${org.id}`);
-    orgs.add(org.id);
-    org.users.forEach((user, u) => {
-      if (usernames.has(user.username)) problems.push(`${at}.users[${u}].username: duplicate username ${user.username}`);
-      usernames.add(user.username);
-      if (!isPasswordHash(user.password_hash)) {
-        problems.push(`${at}.users[${u}].password_hash: not an scrypt hash; create one with \`accord hash-password\``);
-      }
-    });
-    org.api_keys.forEach((key, k) => {
-      if (!KEY_ID.test(key.id)) problems.push(`${at}.api_keys[${k}].id: 24 lower-case hex digits`);
-      if (!SECRET_HASH.test(key.secret_hash)) problems.push(`${at}.api_keys[${k}].secret_hash: sha256: followed by 64 hex digits`);
-    });
-  });
-  const roots = new Set<string>();
-  const collectionIds = new Set<string>();
-  config.seed.partnerships.forEach((p, i) => {
-    const at = `seed.partnerships[${i}]`;
-    if (!API_ROOT_PATH.test(p.path) || RESERVED_ROOTS.has(p.path.toLowerCase())) {
-      problems.push(`${at}.path: must be one URL segment of letters, digits, '.', '_', '~', '-' (not taxii, taxii2 or admin), got ${JSON.stringify(p.path)}`);
-    }
-    if (roots.has(p.path)) problems.push(`${at}.path: duplicate partnership ${p.path}`);
-    roots.add(p.path);
-    p.members.forEach((m, j) => {
-      if (!orgs.has(m.organisation)) problems.push(`${at}.members[${j}].organisation: unknown organisation ${JSON.stringify(m.organisation)}`);
-    });
-    const aliases = new Set<string>();
-    p.collections.forEach((c, j) => {
-      const cat = `${at}.collections[${j}]`;
-      if (!UUID_V4.test(c.id)) problems.push(`${cat}.id: must be a lower-case UUIDv4, got ${JSON.stringify(c.id)}`);
-      if (collectionIds.has(c.id)) problems.push(`${cat}.id: duplicate collection id ${c.id}`);
-      collectionIds.add(c.id);
-      if (c.alias !== undefined) {
-        if (aliases.has(c.alias) || c.alias.includes('/')) problems.push(`${cat}.alias: must be unique in the partnership and contain no '/'`);
-        aliases.add(c.alias);
-      }
-    });
-  });
+  const problems = seedProblems(config.seed);
   if (config.store.backend === 'mongodb' && config.store.mongodb.uri === undefined) {
     problems.push('store.mongodb.uri: required when store.backend is mongodb (or set MONGODB_URI)');
   }
@@ -125,6 +75,9 @@ function describeSchemaError(error: ErrorObject, where: (key: string) => string)
     message = 'is required';
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  } else if (typeof error.parentSchema?.['x-expected'] === 'string') {
+    // A pattern or format with a sentence for people (see src/admin/body-schema.ts).
+    message = error.parentSchema['x-expected'];
   }
   return `${key || '(top level)'}: ${message} (${where(key)})`;
 }

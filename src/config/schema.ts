@@ -1,8 +1,14 @@
 /**
  * The configuration schema: every key once, with its default, its environment
  * variable and a doc line (the README's configuration reference lists the same).
- * Unknown keys are errors, so a typo never passes silently.
+ * Unknown keys are errors, so a typo never passes silently. The `seed` section is
+ * made of the admin resources' own schemas (src/admin/seed.ts). The Config type
+ * is derived from this schema, so the two cannot disagree.
  */
+
+import type { FromSchema } from 'json-schema-to-ts';
+import { SEED_SCHEMA } from '../admin/seed';
+import { PROFILES } from '../stix/issues';
 
 export interface EnvOverride {
   /** Dotted key path. */
@@ -22,110 +28,9 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { key: 'server.trust_proxy', env: 'ACCORD_TRUST_PROXY', kind: 'boolean' },
 ];
 
-const text = (description: string, extra: object = {}) => ({ type: 'string', minLength: 1, description, ...extra });
-const int = (description: string, minimum: number, fallback: number, maximum?: number) => ({
-  type: 'integer',
-  minimum,
-  ...(maximum !== undefined ? { maximum } : {}),
-  default: fallback,
-  description,
-});
-
-const list = (items: object, description: string) => ({ type: 'array', items, default: [], description });
-
-const seedCollection = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'title'],
-  properties: {
-    id: text('UUIDv4 of the collection (TAXII 2.1 §5.2).'),
-    title: text('Human-readable title.'),
-    description: text('Optional description.'),
-    alias: text('Optional alias, unique in the partnership, usable in place of the id in URLs.'),
-    marking_ceiling: { enum: ['clear', 'green', 'amber', 'amber+strict', 'red'], description: 'Most restrictive TLP accepted.' },
-    validation_profile: { enum: ['standard', 'strict'], description: 'Overrides validation.profile for this collection.' },
-  },
-};
-
-const seedOrganisation = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'name'],
-  properties: {
-    id: text('Short id: lower-case letters, digits and -.'),
-    name: text('Display name.'),
-    description: text('Optional description.'),
-    users: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['username', 'password_hash'],
-        properties: {
-          username: text('Login name for HTTP Basic.'),
-          password_hash: text('scrypt hash from `accord hash-password`.'),
-          admin: { type: 'boolean', default: false, description: 'Server administrator.' },
-        },
-      },
-      'Users of the organisation.',
-    ),
-    api_keys: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'secret_hash'],
-        properties: {
-          id: text('Key id: 24 hex digits.'),
-          secret_hash: text('sha256:<hex> of the secret part of the token.'),
-          label: text('What the key is for.'),
-          expires_at: text('Expiry, an ISO 8601 date or time.'),
-        },
-      },
-      'API keys of the organisation.',
-    ),
-    certificates: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['fingerprint'],
-        properties: {
-          fingerprint: text('SHA-256 fingerprint of the client certificate (hex, colons allowed).'),
-          subject: text('A note on whose certificate it is.'),
-        },
-      },
-      'Client certificates mapped to the organisation.',
-    ),
-  },
-};
-
-const seedPartnership = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['path', 'title', 'kind'],
-  properties: {
-    path: text('API root path segment of the partnership.'),
-    title: text('Title (the API root title).'),
-    kind: { enum: ['bilateral', 'working_group', 'regional_operation'], description: 'Kind of agreement.' },
-    description: text('Description.'),
-    start_date: text('YYYY-MM-DD.'),
-    end_date: text('YYYY-MM-DD; after it the partnership is read-only.'),
-    status: { enum: ['active', 'closed'], default: 'active', description: 'A closed partnership is read-only.' },
-    max_content_length: { type: 'integer', minimum: 1, description: 'Largest Add Objects body (default taxii.max_content_length).' },
-    always_list_objects: { type: 'boolean', default: false, description: 'Empty envelopes carry "objects": [] (for Elastic).' },
-    members: list(
-      {
-        type: 'object',
-        additionalProperties: false,
-        required: ['organisation', 'role'],
-        properties: {
-          organisation: text('Organisation id.'),
-          role: { enum: ['consumer', 'publisher', 'steward'], description: 'Role in the partnership.' },
-        },
-      },
-      'Member organisations.',
-    ),
-    collections: list(seedCollection, 'Collections of the partnership.'),
-  },
-};
+const text = <const E extends object = {}>(description: string, extra?: E) => ({ type: 'string', minLength: 1, description, ...extra }) as { type: 'string'; minLength: 1; description: string } & E;
+const int = <const D extends number>(description: string, minimum: number, fallback: D, maximum?: number) =>
+  ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}), default: fallback, description }) as { type: 'integer'; minimum: number; maximum?: number; default: D; description: string };
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -237,19 +142,13 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       default: {},
       properties: {
-        profile: { enum: ['standard', 'strict'], default: 'standard', description: 'STIX validation profile.' },
+        profile: { enum: PROFILES, default: 'standard', description: 'STIX validation profile.' },
         advice: { type: 'boolean', default: false, description: 'Add advisories (info) to status messages.' },
       },
     },
-    seed: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      description: 'Loaded into the store at first start only.',
-      properties: {
-        organisations: list(seedOrganisation, 'Organisations with their users, keys and certificates.'),
-        partnerships: list(seedPartnership, 'Partnerships with their members and collections.'),
-      },
-    },
+    seed: SEED_SCHEMA,
   },
 } as const;
+
+/** The validated, frozen configuration every module receives (defaults filled in). */
+export type Config = FromSchema<typeof CONFIG_SCHEMA>;

@@ -1,4 +1,4 @@
-/** Reading admin API request bodies: JSON objects whose fields are checked one by one (422 naming the field). */
+/** Reading admin API request bodies: a JSON object under a small limit (its fields are checked by the action's schema, src/admin). */
 
 import type { Request } from 'express';
 import { UnprocessableContentError, UnsupportedMediaTypeError } from '../errors';
@@ -31,32 +31,4 @@ function requireJsonContentType(req: Request): void {
   if (type !== 'application/json') {
     throw new UnsupportedMediaTypeError('Admin requests that change something take a JSON body: send Content-Type: application/json.');
   }
-}
-
-export function text(body: Record<string, unknown>, field: string): string;
-export function text(body: Record<string, unknown>, field: string, optional: 'optional'): string | undefined;
-export function text(body: Record<string, unknown>, field: string, optional?: 'optional'): string | undefined {
-  const value = body[field];
-  if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string' || value === '') throw new UnprocessableContentError(`${field}: a non-empty string is required`);
-  return value;
-}
-
-export function flag(body: Record<string, unknown>, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new UnprocessableContentError(`${field}: must be true or false`);
-  return value;
-}
-
-export function integer(body: Record<string, unknown>, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new UnprocessableContentError(`${field}: a positive integer`);
-  return value;
-}
-
-/** A field that may be set to null to remove it (PATCH). */
-export function nullableText(body: Record<string, unknown>, field: string): string | null | undefined {
-  return body[field] === null ? null : text(body, field, 'optional');
 }

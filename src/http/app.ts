@@ -7,13 +7,13 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Passport } from 'passport';
+import { ADMIN_ACTIONS } from '../admin/index';
+import type { Admin } from '../admin/perform';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { Identifier } from '../auth/identify';
-import type { LoginThrottle } from '../auth/login-throttle';
-import { createStrategies } from '../auth/strategies';
 import { NotFoundError } from '../errors';
+import type { Identifier } from '../identity/identify';
+import type { LoginThrottle } from '../identity/login-throttle';
 import type { Logger } from '../log/logger';
-import type { Administration } from '../partnerships/administration';
 import type { TaxiiContext } from '../taxii/context';
 import { errorHandler } from './errors';
 import { accessLog } from './middleware/access-log';
@@ -22,6 +22,7 @@ import { authenticate } from './middleware/authenticate';
 import { normalizePath } from './middleware/normalize-path';
 import { createReadGate } from './middleware/read-gate';
 import { requestContext } from './middleware/request-context';
+import { createStrategy } from './passport-strategy';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerCollectionRoutes } from './routes/collection-routes';
 import { registerObjectRoutes } from './routes/object-routes';
@@ -32,7 +33,7 @@ export interface AppDependencies {
   log: Logger;
   identifier: Identifier;
   audit: AuditTrail;
-  admin: Administration;
+  admin: Admin;
   throttle: LoginThrottle;
   apiKeyHeader: string;
   publicBaseUrl?: string;
@@ -60,7 +61,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('trust proxy', deps.trustProxy ? 1 : false);
 
   const passport = new Passport();
-  for (const strategy of createStrategies(deps.identifier)) passport.use(strategy);
+  passport.use(createStrategy(deps.identifier));
 
   app.use(normalizePath);
   app.use(requestContext(deps.ctx.clock));
@@ -80,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use('/admin', auditRefusedAdmin(deps.audit));
   const router = express.Router({ strict: false, caseSensitive: true });
-  registerAdminRoutes(router, deps.admin);
+  registerAdminRoutes(router, deps.admin, ADMIN_ACTIONS);
   const audited = auditedBy(deps.audit);
   registerServerRoutes(router, deps.ctx, audited, deps.publicBaseUrl);
   registerCollectionRoutes(router, deps.ctx, audited);

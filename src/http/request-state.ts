@@ -1,8 +1,8 @@
 /** What the middleware learns about a request, carried on `req.accord`. */
 
 import type { Request } from 'express';
-import type { PresentedCredentials } from '../auth/credentials-in-request';
-import type { Principal } from '../auth/principal';
+import type { PresentedCredentials } from '../identity/credentials';
+import type { Principal } from '../identity/principal';
 import type { Scope } from '../partnerships/scope';
 import type { TaxiiContext } from '../taxii/context';
 import type { Dialect } from '../taxii/media-types';

@@ -5,7 +5,9 @@
  * root, its `path` being the root's URL segment.
  */
 
+import { organisationRef } from '../identity/model';
 import type { Profile } from '../stix/issues';
+import type { EntityLayout } from '../store/entity-table';
 
 export const ROLES = ['consumer', 'publisher', 'steward'] as const;
 export type Role = (typeof ROLES)[number];
@@ -63,7 +65,7 @@ export interface Partnership {
   endDate?: string;
   status: 'active' | 'closed';
   maxContentLength: number;
-  /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (clients.md §3 #10). */
+  /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (docs/client-quirks.md). */
   alwaysListObjects?: boolean;
   created: string;
 }
@@ -103,7 +105,6 @@ export function rightsOf(role: Role | undefined, writable: boolean): Rights {
   };
 }
 
-/** A partnership accepts writes while active and before its end date. */
 /** Why the agreement is not in force today (so its collections are read-only), or undefined when writes are allowed. */
 export function whyReadOnly(partnership: Partnership, today: string): string | undefined {
   if (partnership.status !== 'active') return 'This partnership is closed: its collections are read-only.';
@@ -118,4 +119,27 @@ export function whyReadOnly(partnership: Partnership, today: string): string | u
 
 export function isWritable(partnership: Partnership, today: string): boolean {
   return whyReadOnly(partnership, today) === undefined;
+}
+
+/** The reference that lists a partnership's memberships and collections. */
+export function partnershipRef(path: string): string {
+  return `partnership:${path}`;
+}
+
+export const PARTNERSHIPS: EntityLayout<Partnership> = { kind: 'partnership', id: (p) => p.path };
+export const MEMBERSHIPS: EntityLayout<Membership> = {
+  kind: 'membership',
+  id: (m) => membershipId(m.partnership, m.organisationId),
+  refs: (m) => [organisationRef(m.organisationId), partnershipRef(m.partnership)],
+};
+export const COLLECTIONS: EntityLayout<Collection> = {
+  kind: 'collection',
+  id: (c) => c.id,
+  refs: (c) => [partnershipRef(c.partnership)],
+  // An alias names a collection within its partnership.
+  uniqueKey: (c) => (c.alias === undefined ? undefined : `${c.partnership}/${c.alias}`),
+};
+
+export function membershipId(partnership: string, organisationId: string): string {
+  return `${partnership}/${organisationId}`;
 }

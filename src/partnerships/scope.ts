@@ -1,16 +1,30 @@
 /**
- * What one caller may see and do: the only code deciding visibility (checklist
- * §1.5). Built per request from the caller's organisation memberships, read from
+ * What one caller may see and do: the only code deciding visibility on the TAXII
+ * side (docs/taxii.md). Built per request from the caller's organisation memberships, read from
  * the store each time, so removing a member or closing a partnership takes effect
  * on the next request. Anything outside the caller's partnerships is reported as
  * absent, so the TAXII layer answers it exactly like something that does not exist.
  */
 
-import type { Principal } from '../auth/principal';
+import { organisationRef } from '../identity/model';
+import type { Principal } from '../identity/principal';
 import type { Profile } from '../stix/issues';
-import { STIX_MEDIA_TYPE } from '../taxii/media-types';
-import type { Directory } from './directory';
-import { isWritable, rightsOf, whyReadOnly, type Collection, type Partnership, type Rights, type Role, type TlpLevel } from './model';
+import type { Store } from '../store/contract';
+import { EntityTable } from '../store/entity-table';
+import {
+  COLLECTIONS,
+  isWritable,
+  MEMBERSHIPS,
+  partnershipRef,
+  PARTNERSHIPS,
+  rightsOf,
+  whyReadOnly,
+  type Collection,
+  type Partnership,
+  type Rights,
+  type Role,
+  type TlpLevel,
+} from './model';
 
 export interface ApiRootInfo {
   path: string;
@@ -31,9 +45,7 @@ export interface CollectionInfo {
   title: string;
   description?: string;
   alias?: string;
-  /** STIX media types the collection stores (TAXII 2.1 §5.2). */
-  mediaTypes: string[];
-  /** Spec versions taken from `mediaTypes`; an object of another spec version is refused. */
+  /** STIX spec versions the collection stores (its media_types, TAXII 2.1 §5.2); an object of another spec version is refused. */
   specVersions: string[];
   profile: Profile;
   markingCeiling?: TlpLevel;
@@ -55,19 +67,25 @@ export class Scope {
    */
   readonly shown: { partnership?: string; collection?: string } = {};
 
+  private readonly partnerships: EntityTable<Partnership>;
+  private readonly collectionTable: EntityTable<Collection>;
+
   constructor(
-    private readonly directory: Directory,
+    private readonly store: Store,
     readonly principal: Principal,
     private readonly today: string,
     private readonly defaultProfile: Profile,
-  ) {}
+  ) {
+    this.partnerships = new EntityTable(store, PARTNERSHIPS);
+    this.collectionTable = new EntityTable(store, COLLECTIONS);
+  }
 
   /** API roots of the partnerships the caller's organisation belongs to, by path. */
   async apiRoots(): Promise<ApiRootInfo[]> {
     const roles = await this.roles();
     const roots: ApiRootInfo[] = [];
     for (const [path, role] of [...roles].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const partnership = await this.directory.getPartnership(path);
+      const partnership = await this.partnerships.get(path);
       if (partnership) roots.push(rootInfo(partnership, role, this.today));
     }
     return roots;
@@ -76,7 +94,7 @@ export class Scope {
   async apiRoot(path: string): Promise<ApiRootInfo | undefined> {
     const role = (await this.roles()).get(path);
     if (role === undefined) return undefined;
-    const partnership = await this.directory.getPartnership(path);
+    const partnership = await this.partnerships.get(path);
     if (!partnership) return undefined;
     this.shown.partnership = path;
     return rootInfo(partnership, role, this.today);
@@ -84,12 +102,12 @@ export class Scope {
 
   /** Every collection of a visible root, sorted by id (TAXII 2.1 §3.3: a stable order). */
   async collections(path: string): Promise<CollectionView[]> {
-    const partnership = await this.directory.getPartnership(path);
+    const partnership = await this.partnerships.get(path);
     const role = (await this.roles()).get(path);
     if (!partnership || role === undefined) return [];
     const root = rootInfo(partnership, role, this.today);
     const rights = rightsOf(role, isWritable(partnership, this.today));
-    return (await this.directory.listCollections(path)).map((c) => ({ root, collection: this.collectionInfo(c), rights }));
+    return (await this.collectionTable.list(partnershipRef(path))).map((c) => ({ root, collection: this.collectionInfo(c), rights }));
   }
 
   /** A collection by id, else by alias, within a visible root. */
@@ -106,8 +124,8 @@ export class Scope {
   }
 
   private roles(): Promise<Map<string, Role>> {
-    this.memberships ??= this.directory
-      .membershipsOf(this.principal.organisationId)
+    this.memberships ??= new EntityTable(this.store, MEMBERSHIPS)
+      .list(organisationRef(this.principal.organisationId))
       .then((list) => new Map(list.map((m) => [m.partnership, m.role])));
     return this.memberships;
   }
@@ -117,7 +135,6 @@ export class Scope {
       id: c.id,
       apiRoot: c.partnership,
       title: c.title,
-      mediaTypes: [STIX_MEDIA_TYPE],
       specVersions: ['2.1'],
       profile: c.validationProfile ?? this.defaultProfile,
     };

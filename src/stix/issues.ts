@@ -4,7 +4,8 @@
  * turns them into `Issue`s with a severity.
  */
 
-export type Profile = 'standard' | 'strict';
+export const PROFILES = ['standard', 'strict'] as const;
+export type Profile = (typeof PROFILES)[number];
 export type Severity = 'error' | 'warning' | 'info';
 /** `must` is a spec (or Accord) MUST, `should` a SHOULD, `advisory` never an error. */
 export type RuleLevel = 'must' | 'should' | 'advisory';

@@ -9,7 +9,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { AnySchemaObject, ValidateFunction } from 'ajv';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from './object-class';
 import { SCHEMA_FORMATS } from './schema-formats';
-import { projectRoot } from '../config/paths';
+import { projectRoot } from '../paths';
 
 export const SCHEMA_BASE = 'https://accord.invalid/stix21/';
 export const CORE_SDO_ID = `${SCHEMA_BASE}common/core-sdo.json`;

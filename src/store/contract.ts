@@ -126,12 +126,15 @@ export interface StoredStatus {
 }
 
 /**
- * What the partnerships layer keeps: organisations, users, API keys, client
+ * What identity and partnerships keep: organisations, users, API keys, client
  * certificates, partnerships, memberships and collections, as plain JSON
  * documents with an id, an optional unique key and references that find them.
- * The typed model lives in src/partnerships; the store only keeps and finds.
+ * The typed model lives in src/identity and src/partnerships (through
+ * entity-table.ts); the store only keeps and finds. A new kind is one more name
+ * in ENTITY_KINDS: `accord store copy` and both backends follow.
  */
-export type EntityKind = 'organisation' | 'user' | 'api_key' | 'certificate' | 'partnership' | 'membership' | 'collection';
+export const ENTITY_KINDS = ['organisation', 'user', 'api_key', 'certificate', 'partnership', 'membership', 'collection'] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface Entity {
   kind: EntityKind;

@@ -9,19 +9,7 @@
  */
 
 import { ConflictError } from '../errors';
-import type { EntityKind, RecordQuery, Store } from './contract';
-
-/** Every entity kind; a Record so that a new kind cannot be forgotten here. */
-const KINDS: Record<EntityKind, true> = {
-  organisation: true,
-  user: true,
-  api_key: true,
-  certificate: true,
-  partnership: true,
-  membership: true,
-  collection: true,
-};
-export const ENTITY_KINDS = Object.keys(KINDS) as EntityKind[];
+import { ENTITY_KINDS, type EntityKind, type RecordQuery, type Store } from './contract';
 
 export const COPY_BATCH = 1000;
 

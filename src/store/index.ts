@@ -1,13 +1,20 @@
 /** Opens the configured backend; the only module that imports a backend. */
 
 import { join } from 'node:path';
-import type { Config } from '../config/types';
 import { ConfigError } from '../errors';
 import type { MicroClock } from './clock';
 import type { Store } from './contract';
 import { SqliteStore } from './sqlite/sqlite-store';
 
-export async function openStore(settings: Config['store'], clock?: MicroClock): Promise<Store> {
+/** The `store` section of the configuration. */
+export interface StoreSettings {
+  backend: 'sqlite' | 'mongodb';
+  data_dir: string;
+  sqlite: { file: string; synchronous: 'FULL' | 'NORMAL'; cache_mb: number };
+  mongodb: { uri?: string; database: string };
+}
+
+export async function openStore(settings: StoreSettings, clock?: MicroClock): Promise<Store> {
   switch (settings.backend) {
     case 'sqlite':
       return SqliteStore.open({

@@ -17,7 +17,7 @@ import { reservedMarkingProblem } from '../partnerships/reserved-markings';
 import { firstDuplicateMember } from './duplicate-members';
 import type { CollectionView, Scope } from '../partnerships/scope';
 import { statusResource } from './status';
-import { identify } from './versioning';
+import { identify, mediaTypeForSpecVersion } from './versioning';
 
 export interface AddRequest {
   scope: Scope;
@@ -53,7 +53,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);
     if (overshared !== null) return refused('marking-ceiling', '', overshared);
     if (!collection.specVersions.includes(identity.identity.specVersion)) {
-      const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.mediaTypes.join(', ')})`;
+      const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.specVersions.map(mediaTypeForSpecVersion).join(', ')})`;
       return refused('collection-media-type', '/spec_version', text);
     }
     const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: text } };

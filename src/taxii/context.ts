@@ -1,6 +1,6 @@
 /** What the TAXII use cases depend on, passed explicitly. */
 
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import type { Scope } from '../partnerships/scope';
 import type { Store } from '../store/contract';
 import type { MicroClock } from '../store/clock';

@@ -9,6 +9,7 @@ import type { CollectionView, Scope } from '../partnerships/scope';
 import type { TaxiiContext } from './context';
 import { STIX20_MEDIA_TYPE, TAXII_MEDIA_TYPE, type Dialect } from './media-types';
 import { resolveApiRoot, resolveCollection } from './resolve';
+import { mediaTypeForSpecVersion } from './versioning';
 
 /** `baseUrl` is the scheme and authority clients use, without a trailing slash. */
 export async function discoveryResource(ctx: TaxiiContext, scope: Scope, baseUrl: string): Promise<Record<string, unknown>> {
@@ -55,6 +56,6 @@ function collectionBody({ collection, rights }: CollectionView, dialect: Dialect
   if (dialect === '2.1' && collection.alias !== undefined) body.alias = collection.alias;
   body.can_read = rights.canRead;
   body.can_write = dialect === '2.1' && rights.canWrite;
-  body.media_types = dialect === '2.0' ? [STIX20_MEDIA_TYPE] : collection.mediaTypes;
+  body.media_types = dialect === '2.0' ? [STIX20_MEDIA_TYPE] : collection.specVersions.map(mediaTypeForSpecVersion);
   return body;
 }

@@ -31,8 +31,8 @@ export async function replayServer(options: { alwaysListObjects?: boolean; defau
       auth: { failed_logins: { per_source: 100000, per_account: 100000 } },
     }),
   );
-  if (options.alwaysListObjects) await server.runtime.directory.updatePartnership('api1', { alwaysListObjects: true });
-  const { token, key } = await server.runtime.directory.issueKey({ organisationId: 'alpha', label: 'replay' });
+  if (options.alwaysListObjects) await server.operate('partnerships.update', { partnership: 'api1', always_list_objects: true });
+  const { token, key } = await server.operate('keys.issue', { org: 'alpha', label: 'replay' });
   const published: string[] = [];
   return {
     server,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { buildConfig } from '../../src/config/load';
-import { DEMO_CONFIG_PATH } from '../../src/config/paths';
-import { createRuntime, type Runtime } from '../../src/server';
+import { DEMO_CONFIG_PATH } from '../../src/paths';
+import { createRuntime, type Runtime } from '../../src/runtime';
 
 const TAXII = 'application/taxii+json;version=2.1';
 const C2 = '/asean-c2/collections/aedcc02d-b492-4a8d-a1e2-e26152244c00';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConfig, loadConfig } from '../../src/config/load';
-import { DEMO_CONFIG_PATH } from '../../src/config/paths';
+import { DEMO_CONFIG_PATH } from '../../src/paths';
 import { ConfigError } from '../../src/errors';
 import { standardConfig } from '../support/harness';
 

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../../src/config/paths';
+import { projectRoot } from '../../src/paths';
 import { ERROR_CODES } from '../../src/http/errors';
 import { HEALTH_PATH } from '../../src/http/app';
 import { body, PASSWORD, RW, startTestServer, type TestServer } from '../support/harness';

@@ -6,7 +6,7 @@
 
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { parseKeyToken } from '../../src/auth/api-key-token';
+import { parseKeyToken } from '../../src/identity/api-key-token';
 import { PASSWORD, RW, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
 
 const lines: Array<Record<string, unknown>> = [];
@@ -27,7 +27,7 @@ let keyId: string;
 
 beforeAll(async () => {
   server = await startTestServer(undefined, { log: captureLog() });
-  ({ token, key: { id: keyId } } = await server.runtime.directory.issueKey({ organisationId: 'alpha', label: 'log test' }));
+  ({ token, key: { id: keyId } } = await server.operate('keys.issue', { org: 'alpha', label: 'log test' }));
 });
 afterAll(async () => server.close());
 

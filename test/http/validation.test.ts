@@ -6,7 +6,7 @@ import { envelope, indicator, ipv4, malware } from '../support/stix';
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  await server.runtime.directory.updateCollection(SECOND, { validationProfile: 'strict' });
+  await server.operate('collections.update', { partnership: 'api1', collectionId: SECOND, validation_profile: 'strict' });
 });
 afterAll(async () => server.close());
 

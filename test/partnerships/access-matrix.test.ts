@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newKeyToken } from '../../src/auth/api-key-token';
+import { newKeyToken } from '../../src/identity/api-key-token';
 import { buildConfig } from '../../src/config/load';
 import { startServer, type RunningServer } from '../../src/server';
 import { HttpsClient, type HttpsResult } from '../support/https-client';

@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { parseKeyToken } from '../../src/auth/api-key-token';
+import { parseKeyToken } from '../../src/identity/api-key-token';
 import { body, PASSWORD, RW, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
 import { envelope, indicator } from '../support/stix';
 

@@ -22,7 +22,7 @@ const COLL = `/api1/collections/${RW}`;
 const bearer = (token: string) => server.raw().get(`${COLL}/objects/`).set('Authorization', `Bearer ${token}`).set('Accept', TAXII);
 
 test('when a key is revoked, then the next request with it is 401, however it is sent', async () => {
-  const { token, key } = await server.runtime.directory.issueKey({ organisationId: 'alpha' });
+  const { token, key } = await server.operate('keys.issue', { org: 'alpha' });
   expect((await bearer(token)).status).toBe(200);
   const revoke = await server.raw().delete(`/admin/keys/${key.id}`).auth('root', PASSWORD);
   expect(revoke.status).toBe(200);
@@ -33,14 +33,14 @@ test('when a key is revoked, then the next request with it is 401, however it is
 });
 
 test('when a key expires, then requests after its expiry are 401', async () => {
-  const { token } = await server.runtime.directory.issueKey({ organisationId: 'alpha', expiresAt: '2026-06-01T01:00:00Z' });
+  const { token } = await server.operate('keys.issue', { org: 'alpha', expires_at: '2026-06-01T01:00:00Z' });
   expect((await bearer(token)).status).toBe(200);
   now += 2 * 3_600_000_000;
   expect((await bearer(token)).status).toBe(401);
 });
 
 test('when a key token is altered, then it is 401', async () => {
-  const { token } = await server.runtime.directory.issueKey({ organisationId: 'alpha' });
+  const { token } = await server.operate('keys.issue', { org: 'alpha' });
   const altered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
   expect((await bearer(altered)).status).toBe(401);
 });
@@ -71,7 +71,7 @@ test('when a partnership is closed, then its collections become read-only for ev
 });
 
 test('when a partnership passes its end date, then it is read-only', async () => {
-  await server.runtime.directory.updatePartnership('api1', { endDate: '2026-06-30' });
+  await server.operate('partnerships.update', { partnership: 'api1', end_date: '2026-06-30' });
   expect((await server.post(`${COLL}/objects/`, envelope(indicator()))).status).toBe(202);
   now = Date.parse('2026-07-01T00:00:00Z') * 1000;
   const refused = await server.post(`${COLL}/objects/`, envelope(indicator()));
@@ -79,7 +79,7 @@ test('when a partnership passes its end date, then it is read-only', async () =>
 });
 
 test('when a partnership has not begun, then it is read-only until its start date, and readable meanwhile', async () => {
-  await server.runtime.directory.updatePartnership('api1', { startDate: '2026-09-01' });
+  await server.operate('partnerships.update', { partnership: 'api1', start_date: '2026-09-01' });
   const early = await server.post(`${COLL}/objects/`, envelope(indicator()));
   expect([early.status, body(early).description]).toEqual([403, 'This partnership begins on 2026-09-01: its collections are read-only until then.']);
   expect(body(await server.get(`${COLL}/`)).can_write).toBe(false);
@@ -120,7 +120,7 @@ test('when strangers lock an account, then it still logs in from the address it 
 });
 
 test('when someone sends wrong secrets for a key id, then the key is not locked for its owner (keys are throttled per source only)', async () => {
-  const { key, token } = await server.runtime.directory.issueKey({ organisationId: 'alpha', label: 'lockout' });
+  const { key, token } = await server.operate('keys.issue', { org: 'alpha', label: 'lockout' });
   const forged = `accord_${key.id}_${'A'.repeat(43)}`;
   for (let i = 0; i < 3; i++) expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${forged}`)).status).toBe(401);
   expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${token}`)).status).toBe(200);
@@ -132,7 +132,7 @@ test('when one source fails with many accounts, then the source is throttled', a
 });
 
 test('when the seed is changed after the first start, then the store keeps what was changed since', async () => {
-  await server.runtime.directory.removeMember('api1', 'gamma');
+  await server.operate('members.remove', { partnership: 'api1', org: 'gamma' });
   const restarted = await server.restart();
   try {
     expect((await restarted.get(`${COLL}/objects/`, 'carol')).status).toBe(404);

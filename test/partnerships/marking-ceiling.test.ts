@@ -20,7 +20,7 @@ const TLP1 = {
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  await server.runtime.directory.updateCollection(RW, { markingCeiling: 'amber' });
+  await server.operate('collections.update', { partnership: 'api1', collectionId: RW, marking_ceiling: 'amber' });
 });
 afterAll(async () => server.close());
 
@@ -45,13 +45,13 @@ test('when objects marked at, below and above an AMBER ceiling are posted togeth
 });
 
 test('when the ceiling is removed, then any marking is accepted', async () => {
-  await server.runtime.directory.updateCollection(RW, { markingCeiling: null });
+  await server.operate('collections.update', { partnership: 'api1', collectionId: RW, marking_ceiling: null });
   const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(indicator({ object_marking_refs: [TLP2.red] }))));
   expect(status.success_count).toBe(1);
 });
 
 test('when a marking is written with an upper-case UUID, then it is still the TLP it names, and the ceiling holds', async () => {
-  await server.runtime.directory.updateCollection(RW, { markingCeiling: 'amber' });
+  await server.operate('collections.update', { partnership: 'api1', collectionId: RW, marking_ceiling: 'amber' });
   const shouted = indicator({ object_marking_refs: [TLP2.red.toUpperCase().replace('MARKING-DEFINITION--', 'marking-definition--')] });
   const granular = indicator({ granular_markings: [{ marking_ref: TLP1.red.replace('5e57c739', '5E57C739'), selectors: ['name'] }] });
   const status = body(await server.post(`/api1/collections/${RW}/objects/`, envelope(shouted, granular)));
@@ -75,7 +75,7 @@ describe('the published TLP marking definitions', () => {
   });
 
   test('when a partner posts one of them with other content, then it is refused and members keep reading the published object', async () => {
-    await server.runtime.directory.updateCollection(RW, { markingCeiling: null });
+    await server.operate('collections.update', { partnership: 'api1', collectionId: RW, marking_ceiling: null });
     const statement = { type: 'marking-definition', spec_version: '2.1', id: TLP2.red, created: '2022-10-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'free to share' } };
     const renamed = published({ name: 'TLP:CLEAR', extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'clear' } } });
     const versioned = published({ modified: '2030-01-01T00:00:00.000Z' });

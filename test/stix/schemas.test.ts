@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { META_TYPES, SCO_TYPES, SDO_TYPES, SRO_TYPES } from '../../src/stix/object-class';
-import { projectRoot } from '../../src/config/paths';
+import { projectRoot } from '../../src/paths';
 import { loadSchemaRegistry, SCHEMA_BASE } from '../../src/stix/schema-registry';
 
 const SCHEMA_DIR = join(projectRoot(__dirname), 'schemas');

@@ -6,7 +6,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/config/paths';
+import { projectRoot } from '../../src/paths';
 
 export const CORPUS_DIR = process.env.ACCORD_CORPUS_DIR ?? join(projectRoot(), '..', 'shared', 'corpus');
 

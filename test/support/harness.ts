@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load';
+import { ADMIN_ACTIONS } from '../../src/admin/index';
 import type { Config } from '../../src/config/types';
-import { createRuntime, type Runtime } from '../../src/server';
+import { createRuntime, type Runtime } from '../../src/runtime';
 import type { MicroClock } from '../../src/store/clock';
 import type { Logger } from '../../src/log/logger';
 
@@ -108,6 +109,8 @@ export interface TestServer {
   post(path: string, body: unknown, user?: string): request.Test;
   del(path: string, user?: string): request.Test;
   raw(): ReturnType<typeof request>;
+  /** Performs an admin action (by name, e.g. `keys.issue`) as the local operator, as the CLI would. */
+  operate(action: string, input: Record<string, unknown>): Promise<any>;
   /** Closes this runtime and opens a new one on the same data directory. */
   restart(): Promise<TestServer>;
   close(): Promise<void>;
@@ -135,6 +138,11 @@ export async function startTestServer(
         .send(typeof body === 'string' ? body : JSON.stringify(body)),
     del: (path, user = 'alice') => agent().delete(path).auth(user, PASSWORD).set('Accept', TAXII),
     raw: agent,
+    operate: (name, input) => {
+      const action = ADMIN_ACTIONS.find((a) => a.name === name);
+      if (!action) throw new Error(`no admin action ${name}`);
+      return runtime.admin.perform(action, 'cli', input);
+    },
     restart: async () => {
       await runtime.close();
       return startTestServer(makeConfig, { ...options, dataDir });

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { claimedIdentity } from '../../auth/credentials-in-request';
-import { principalLabel } from '../../auth/principal';
+import { claimedIdentity } from '../../identity/credentials';
+import { principalLabel } from '../../identity/principal';
 import type { Logger } from '../../log/logger';
 
 /**

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { Passport } from 'passport';
-import { claimedAccount, presentedCredentials } from '../../auth/credentials-in-request';
-import type { LoginThrottle } from '../../auth/login-throttle';
-import type { Principal } from '../../auth/principal';
-import { STRATEGIES } from '../../auth/strategies';
 import { TooManyRequestsError, UnauthenticatedError } from '../../errors';
+import { claimedAccount, presentedCredentials } from '../../identity/credentials';
+import type { LoginThrottle } from '../../identity/login-throttle';
+import type { Principal } from '../../identity/principal';
+import { STRATEGY } from '../passport-strategy';
 
 /**
  * Turns the request's credentials into a principal before any routing, so an
@@ -26,7 +26,7 @@ export function authenticate(passport: InstanceType<typeof Passport>, throttle: 
       throttle.recordFailure(source, undefined);
       return next(new UnauthenticatedError());
     }
-    passport.authenticate([...STRATEGIES], { session: false }, (error: unknown, user: Principal | false) => {
+    passport.authenticate(STRATEGY, { session: false }, (error: unknown, user: Principal | false) => {
       if (error) return next(error);
       if (!user) {
         throttle.recordFailure(source, account);

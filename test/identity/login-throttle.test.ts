@@ -5,7 +5,7 @@
  * the same class runs with a small bound.
  */
 
-import { LoginThrottle } from '../../src/auth/login-throttle';
+import { LoginThrottle } from '../../src/identity/login-throttle';
 
 test('when failures from many new sources overflow the memory, then a locked account and a locked source stay locked', () => {
   let now = 1_000_000;

@@ -8,6 +8,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parseKeyToken } from './api-key-token';
+import { normalizeFingerprint } from './fingerprint';
+import { USERNAME } from './model';
 import type { AuthScheme } from './principal';
 
 export type PresentedCredentials =
@@ -38,8 +40,6 @@ export function claimedAccount(credentials: PresentedCredentials): string | unde
   return credentials.kind === 'password' ? `user:${credentials.username}` : undefined;
 }
 
-/** User names as the directory allows them (1-64 of letters, digits, '.', '_', '@', '-'). */
-const CLAIMABLE_USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /** Who a credential claims to be, for the log line of a refused request; never the secret. */
 export function claimedIdentity(credentials: PresentedCredentials): string | undefined {
@@ -47,7 +47,7 @@ export function claimedIdentity(credentials: PresentedCredentials): string | und
     case 'password':
       // Only a name that could be a user name: a token or password typed into the
       // user field (swapped client settings) must not reach the log.
-      return CLAIMABLE_USERNAME.test(credentials.username) && !credentials.username.includes('accord_') ? `user:${credentials.username}` : 'user:(not a user name)';
+      return USERNAME.test(credentials.username) && !credentials.username.includes('accord_') ? `user:${credentials.username}` : 'user:(not a user name)';
     case 'key': {
       const parsed = parseKeyToken(credentials.token);
       return parsed ? `key:${parsed.keyId}` : 'key:(malformed)';
@@ -88,5 +88,5 @@ function verifiedClientCertificate(req: IncomingMessage): string | undefined {
   const socket = req.socket as Partial<TLSSocket>;
   if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
   const cert = socket.getPeerCertificate();
-  return cert?.fingerprint256 ? cert.fingerprint256.replace(/:/g, '').toUpperCase() : undefined;
+  return cert?.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : undefined;
 }

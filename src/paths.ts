@@ -1,3 +1,5 @@
+/** Where the repository's own files are: the schemas, the demo configuration. */
+
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 

@@ -22,3 +22,20 @@ export function principalLabel(p: Principal): string {
   const who = p.username ?? (p.keyId ? `key:${p.keyId}` : p.certificate ? `cert:${p.certificate.slice(0, 16)}` : '?');
   return `${p.organisationId}/${who}`;
 }
+
+/**
+ * Who acts on the admin resources: a signed-in principal, or the local operator,
+ * at the command line (`cli`) or through the configuration's seed at first start
+ * (`seed`). The local operator may do everything; the audit trail names it.
+ */
+export type Actor = Principal | LocalOperator;
+export type LocalOperator = 'cli' | 'seed';
+
+export function isLocalOperator(actor: Actor): actor is LocalOperator {
+  return actor === 'cli' || actor === 'seed';
+}
+
+/** Server administrators and the local operator manage everything. */
+export function isAdministrator(actor: Actor): boolean {
+  return isLocalOperator(actor) || actor.admin;
+}

@@ -7,6 +7,11 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** A key id: public, 24 lower-case hex digits. */
+export const KEY_ID_PATTERN = '^[0-9a-f]{24}$';
+/** What is stored of a secret. */
+export const SECRET_HASH_PATTERN = '^sha256:[0-9a-f]{64}$';
+
 const TOKEN = /^accord_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/;
 
 export interface NewKeyToken {

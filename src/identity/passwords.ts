@@ -8,7 +8,10 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
 
 const COST = { N: 32768, r: 8, p: 1 };
 const KEY_BYTES = 32;
-const HASH_SHAPE = /^scrypt\$(\d{1,7})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9+/=]{16,})\$([A-Za-z0-9+/=]{40,})$/;
+/** scrypt's cost N is a power of two (RFC 7914 §2); the hash's shape as a pattern, so schemas can check it too. */
+const COSTS = Array.from({ length: 23 }, (_, i) => String(2 ** (i + 1))).join('|');
+export const PASSWORD_HASH_PATTERN = `^scrypt\\$(${COSTS})\\$(\\d{1,3})\\$(\\d{1,3})\\$([A-Za-z0-9+/=]{16,})\\$([A-Za-z0-9+/=]{40,})$`;
+const HASH_SHAPE = new RegExp(PASSWORD_HASH_PATTERN);
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -25,10 +28,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export function isPasswordHash(value: string): boolean {
-  const m = HASH_SHAPE.exec(value);
-  if (!m) return false;
-  const n = Number(m[1]);
-  return n >= 2 && (n & (n - 1)) === 0;
+  return HASH_SHAPE.test(value);
 }
 
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {

@@ -1,0 +1,150 @@
+/**
+ * Collections of a partnership: administrators and the partnership's stewards
+ * add, list and change them. A collection is named by its id, or by its alias
+ * within the partnership, as on the TAXII routes.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { isAdministrator } from '../identity/principal';
+import { COLLECTIONS, partnershipRef, TLP_LEVELS, type Collection } from '../partnerships/model';
+import { PROFILES } from '../stix/issues';
+import { defineAction, type AdminResource, type BodyOf } from './action';
+import { listOf } from './wire';
+
+const UUID_V4 = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$', 'x-expected': 'must be a lower-case UUIDv4' } as const;
+const ALIAS = { type: 'string', pattern: '^[^/]+$', 'x-expected': "must be non-empty and contain no '/'" } as const;
+const TITLE = { type: 'string', minLength: 1, pattern: '\\S', 'x-expected': 'must not be blank' } as const;
+const CEILING = { enum: TLP_LEVELS, description: 'Most restrictive TLP accepted.' } as const;
+const PROFILE = { enum: PROFILES, description: 'Overrides validation.profile for this collection.' } as const;
+
+export const COLLECTION_BODY = {
+  type: 'object',
+  required: ['title'],
+  properties: {
+    id: { ...UUID_V4, description: 'Default: a new UUIDv4 (only server administrators choose one).' },
+    title: TITLE,
+    description: { type: 'string', minLength: 1 },
+    alias: { ...ALIAS, description: 'Unique in the partnership, usable in place of the id in URLs.' },
+    marking_ceiling: CEILING,
+    validation_profile: PROFILE,
+  },
+} as const;
+
+/** A change; null removes an optional property. */
+export const COLLECTION_PATCH = {
+  type: 'object',
+  properties: {
+    title: TITLE,
+    description: { type: ['string', 'null'], minLength: 1 },
+    alias: { type: ['string', 'null'], pattern: ALIAS.pattern, 'x-expected': ALIAS['x-expected'] },
+    marking_ceiling: { enum: [...TLP_LEVELS, null] },
+    validation_profile: { enum: [...PROFILES, null] },
+  },
+} as const;
+
+type Fields = BodyOf<typeof COLLECTION_BODY> | BodyOf<typeof COLLECTION_PATCH>;
+
+function collectionWire(c: Collection): Record<string, unknown> {
+  return {
+    id: c.id,
+    partnership: c.partnership,
+    title: c.title,
+    description: c.description,
+    alias: c.alias,
+    marking_ceiling: c.markingCeiling,
+    validation_profile: c.validationProfile,
+    created: c.created,
+  };
+}
+
+/** The collection with the fields given: a value sets, null removes, absence keeps. */
+function withFields(c: Collection, fields: Fields): Collection {
+  const next = { ...c };
+  if (fields.title !== undefined) next.title = fields.title;
+  const set = <K extends 'description' | 'alias' | 'markingCeiling' | 'validationProfile'>(key: K, value: Collection[K] | null | undefined) => {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  };
+  set('description', fields.description);
+  set('alias', fields.alias);
+  set('markingCeiling', fields.marking_ceiling);
+  set('validationProfile', fields.validation_profile);
+  return next;
+}
+
+export const addCollection = defineAction({ body: COLLECTION_BODY, params: ['partnership'] })({
+  name: 'collections.add',
+  who: 'steward',
+  run: async (input, ctx, actor) => {
+    // Collection ids are unique server-wide, so "already exists" would tell a steward
+    // that another partnership holds that id: only administrators choose ids.
+    if (input.id !== undefined && !isAdministrator(actor)) {
+      throw new ForbiddenError('Only server administrators choose a collection id; leave id out and one is generated.');
+    }
+    const table = ctx.table(COLLECTIONS);
+    const id = input.id ?? randomUUID();
+    if (await table.get(id)) throw new ConflictError(`A collection with id ${id} already exists.`);
+    return table.create(withFields({ id, partnership: input.partnership, title: input.title, created: ctx.now() }, input));
+  },
+  audit: (c) => ({ operation: 'add_collection', partnership: c.partnership, collection: c.id, detail: c.title }),
+  present: collectionWire,
+  http: { method: 'POST', path: '/admin/partnerships/:partnership/collections', status: 201 },
+  cli: [
+    {
+      command: 'add <partnership>',
+      options: [
+        { flags: '--title <title>', required: true },
+        { flags: '--id <uuid>', description: 'default: a new UUIDv4' },
+        { flags: '--alias <alias>' },
+        { flags: '--description <text>' },
+        { flags: '--ceiling <tlp>', field: 'marking_ceiling', description: `most restrictive TLP accepted: ${TLP_LEVELS.join(', ')}` },
+        { flags: '--profile <profile>', field: 'validation_profile', description: `${PROFILES.join(' or ')} validation` },
+      ],
+      columns: ['id', 'alias', 'title', 'marking_ceiling'],
+    },
+  ],
+});
+
+const list = defineAction({ params: ['partnership'] })({
+  name: 'collections.list',
+  who: 'steward',
+  run: (input, ctx) => ctx.table(COLLECTIONS).list(partnershipRef(input.partnership)),
+  ...listOf('collections', collectionWire),
+  http: { method: 'GET', path: '/admin/partnerships/:partnership/collections' },
+  cli: [{ command: 'list <partnership>', columns: ['id', 'alias', 'title', 'marking_ceiling'] }],
+});
+
+const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'collectionId'] })({
+  name: 'collections.update',
+  who: 'steward',
+  run: async (input, ctx) => {
+    // By id or, as on the TAXII routes, by alias within the partnership.
+    const table = ctx.table(COLLECTIONS);
+    const inPartnership = await table.list(partnershipRef(input.partnership));
+    const current = inPartnership.find((c) => c.id === input.collectionId) ?? inPartnership.find((c) => c.alias === input.collectionId);
+    if (!current) throw new NotFoundError(`No collection ${input.collectionId} in ${input.partnership}.`);
+    return table.replace(withFields(current, input));
+  },
+  audit: (c, input) => ({ operation: 'update_collection', partnership: c.partnership, collection: c.id, detail: Object.keys(input).filter((k) => k in COLLECTION_PATCH.properties).join(', ') }),
+  present: collectionWire,
+  http: { method: 'PATCH', path: '/admin/partnerships/:partnership/collections/:collectionId' },
+  cli: [
+    {
+      command: 'update <partnership> <collectionId>',
+      options: [
+        { flags: '--title <title>' },
+        { flags: '--alias <alias>' },
+        { flags: '--description <text>' },
+        { flags: '--ceiling <tlp>', field: 'marking_ceiling', description: `most restrictive TLP accepted: ${TLP_LEVELS.join(', ')}` },
+        { flags: '--profile <profile>', field: 'validation_profile', description: `${PROFILES.join(' or ')} validation` },
+      ],
+      columns: ['id', 'alias', 'title', 'marking_ceiling'],
+    },
+  ],
+});
+
+export const collections: AdminResource = {
+  group: { name: 'collection', description: 'collections of a partnership' },
+  actions: [addCollection, list, update],
+};

@@ -1,0 +1,66 @@
+/**
+ * Member organisations of a partnership and their roles (consumer, publisher,
+ * steward): administrators and the partnership's stewards manage them. A change
+ * takes effect on the member's next request.
+ */
+
+import { NotFoundError } from '../errors';
+import { ORGANISATIONS } from '../identity/model';
+import { MEMBERSHIPS, membershipId, partnershipRef, ROLES, type Membership } from '../partnerships/model';
+import { defineAction, type AdminResource } from './action';
+import { listOf } from './wire';
+
+export const MEMBER_BODY = {
+  type: 'object',
+  required: ['role'],
+  properties: { role: { enum: ROLES, description: 'Role in the partnership.' } },
+} as const;
+
+function memberWire(m: Membership): Record<string, unknown> {
+  return { partnership: m.partnership, organisation: m.organisationId, role: m.role, created: m.created };
+}
+
+const list = defineAction({ params: ['partnership'] })({
+  name: 'members.list',
+  who: 'steward',
+  run: (input, ctx) => ctx.table(MEMBERSHIPS).list(partnershipRef(input.partnership)),
+  ...listOf('members', memberWire),
+  http: { method: 'GET', path: '/admin/partnerships/:partnership/members' },
+  cli: [{ command: 'list <partnership>', columns: ['organisation', 'role'] }],
+});
+
+/** Adds the organisation to the partnership, or changes its role. */
+export const setMember = defineAction({ body: MEMBER_BODY, params: ['partnership', 'org'] })({
+  name: 'members.set',
+  who: 'steward',
+  run: async (input, ctx) => {
+    await ctx.table(ORGANISATIONS).require(input.org, `No organisation ${input.org}.`);
+    const table = ctx.table(MEMBERSHIPS);
+    const existing = await table.get(membershipId(input.partnership, input.org));
+    const membership: Membership = { partnership: input.partnership, organisationId: input.org, role: input.role, created: existing?.created ?? ctx.now() };
+    return existing ? table.replace(membership) : table.create(membership);
+  },
+  audit: (m) => ({ operation: 'set_member', partnership: m.partnership, detail: `${m.organisationId} as ${m.role}` }),
+  present: memberWire,
+  http: { method: 'PUT', path: '/admin/partnerships/:partnership/members/:org' },
+  cli: [{ command: 'add <partnership> <org>', options: [{ flags: '--role <role>', required: true, description: ROLES.join(', ') }], columns: ['partnership', 'organisation', 'role'] }],
+});
+
+const remove = defineAction({ params: ['partnership', 'org'] })({
+  name: 'members.remove',
+  who: 'steward',
+  run: async (input, ctx) => {
+    if (!(await ctx.table(MEMBERSHIPS).delete(membershipId(input.partnership, input.org)))) {
+      throw new NotFoundError(`Organisation ${input.org} is not a member of ${input.partnership}.`);
+    }
+  },
+  audit: (_none, input) => ({ operation: 'remove_member', partnership: input.partnership, detail: input.org }),
+  present: () => undefined,
+  http: { method: 'DELETE', path: '/admin/partnerships/:partnership/members/:org', status: 204 },
+  cli: [{ command: 'remove <partnership> <org>' }],
+});
+
+export const members: AdminResource = {
+  group: { name: 'member', description: 'member organisations of a partnership and their roles' },
+  actions: [setMember, remove, list],
+};

@@ -1,0 +1,141 @@
+/**
+ * The composition root: the one place that wires configuration, logging, the
+ * store, the audit trail, the admin actions (seeding an empty store), the TAXII
+ * context and the HTTP app. The server (server.ts) and the CLI both start here.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { AdminContext } from './admin/context';
+import { ADMIN_ACTIONS } from './admin/index';
+import { Admin } from './admin/perform';
+import { seedIfEmpty } from './admin/seed';
+import { AuditTrail } from './audit/audit-trail';
+import type { Config } from './config/schema';
+import { createApp } from './http/app';
+import { Identifier } from './identity/identify';
+import { LoginThrottle } from './identity/login-throttle';
+import type { Principal } from './identity/principal';
+import { createLogger, type Logger } from './log/logger';
+import { Scope } from './partnerships/scope';
+import { formatVerdictMessage } from './stix/messages';
+import { formatMicros } from './stix/timestamp';
+import { createValidator, type StixValidator } from './stix/validator';
+import { nowMicros, type MicroClock } from './store/clock';
+import type { Store } from './store/contract';
+import { openStore } from './store/index';
+import type { TaxiiContext } from './taxii/context';
+import { CursorCodec } from './taxii/cursor';
+import type { ObjectJudge } from './taxii/object-judge';
+
+const HOUR_MICROS = 3_600_000_000;
+
+export interface RuntimeOptions {
+  clock?: MicroClock;
+  log?: Logger;
+}
+
+/** What the CLI's admin commands need: the store, the audit trail and the admin actions, the store seeded. */
+export interface Core {
+  config: Config;
+  log: Logger;
+  clock: MicroClock;
+  store: Store;
+  audit: AuditTrail;
+  admin: Admin;
+  /** Writes the buffered audit entries and closes the store. */
+  close(): Promise<void>;
+}
+
+export async function openCore(config: Config, options: RuntimeOptions = {}): Promise<Core> {
+  const log = options.log ?? createLogger(config.log.level);
+  const clock = options.clock ?? nowMicros;
+  const store = await openStore(config.store, clock);
+  const audit = new AuditTrail(store, clock, log);
+  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length), ADMIN_ACTIONS);
+  try {
+    if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    config,
+    log,
+    clock,
+    store,
+    audit,
+    admin,
+    close: async () => {
+      await audit.flush();
+      await store.close();
+    },
+  };
+}
+
+export interface Runtime extends Core {
+  app: ReturnType<typeof createApp>;
+  ctx: TaxiiContext;
+}
+
+/** Everything but the listener: tests drive `app` through supertest. */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const core = await openCore(config, options);
+  const { store, clock, log, audit, admin } = core;
+  const secret = await store.getOrCreateSecret('cursor', () => randomBytes(32).toString('base64'));
+  const today = () => formatMicros(clock()).slice(0, 10);
+  const ctx: TaxiiContext = {
+    scopeFor: (principal: Principal) => new Scope(store, principal, today(), config.validation.profile),
+    store,
+    cursors: new CursorCodec(secret),
+    judge: createJudge(config.validation.advice),
+    // The default page is capped at the maximum like any limit (docs/client-quirks.md).
+    sizes: { defaultPageSize: Math.min(config.taxii.default_page_size, config.taxii.max_page_size), maxPageSize: config.taxii.max_page_size },
+    clock,
+    statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
+    discovery: config.taxii.discovery,
+  };
+  const failed = config.auth.failed_logins;
+  const app = createApp({
+    ctx,
+    log,
+    identifier: new Identifier(store, () => clock() / 1000),
+    audit,
+    admin,
+    throttle: new LoginThrottle({ perSource: failed.per_source, perAccount: failed.per_account, windowMs: failed.window_seconds * 1000 }, () => clock() / 1000),
+    apiKeyHeader: config.auth.api_key_header,
+    ...(config.server.public_base_url !== undefined ? { publicBaseUrl: config.server.public_base_url.replace(/\/+$/, '') } : {}),
+    trustProxy: config.server.trust_proxy,
+  });
+  const purge = setInterval(() => {
+    store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));
+  }, HOUR_MICROS / 1000);
+  purge.unref();
+  return {
+    ...core,
+    app,
+    ctx,
+    close: async () => {
+      clearInterval(purge);
+      await core.close();
+    },
+  };
+}
+
+let compiled: StixValidator | undefined;
+
+/** The STIX validator, compiled once per process, as the TAXII layer's judge of posted objects. */
+function createJudge(advice: boolean): ObjectJudge {
+  const validator = (compiled ??= createValidator());
+  return {
+    session: (profile) => {
+      const session = validator.session({ profile, advice });
+      return {
+        judge: (obj, index) => {
+          const verdict = session.validate(obj, index);
+          const message = formatVerdictMessage(verdict);
+          return message === undefined ? { accepted: verdict.accepted } : { accepted: verdict.accepted, message };
+        },
+      };
+    },
+  };
+}
