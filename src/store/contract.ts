@@ -1,8 +1,10 @@
 /**
  * The storage contract: everything Accord keeps goes through this interface.
- * Only plain values cross it. Filter parsing, cursors and the TAXII version rules
- * live in `src/taxii`; a backend only translates the parsed query below.
- * The same suite (`test/store/contract.suite.ts`) runs against every backend.
+ * Only plain values cross it. Filter parsing and cursors live in `src/taxii`; a
+ * backend translates the parsed query below. Which records a query selects (the
+ * TAXII 2.1 §3.4.1 version rules included) is stated once in `selection.ts`:
+ * MongoDB decides with it, and the same suite (`test/store/contract.suite.ts`),
+ * run against every backend, checks each one against it.
  *
  * Vocabulary: a *record* is one stored version of one STIX object in one
  * collection. `dateAdded` is microseconds since the epoch, assigned by the store,

@@ -10,23 +10,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type ListingEndpoint = 'objects' | 'manifest' | 'object' | 'versions';
 
-/** The filters as the request stated them, so a `next` sent alone can re-apply them. */
-export interface CursorFilters {
-  id?: string[];
-  type?: string[];
-  version?: string[];
-  spec_version?: string[];
-  added_after?: number;
-  limit?: number;
-}
-
-export interface CursorPayload {
+export interface CursorPayload<F extends object = object> {
   collectionId: string;
   endpoint: ListingEndpoint;
   objectId?: string;
   /** `date_added` (µs) of the last item already served. */
   position: number;
-  filters: CursorFilters;
+  /** The filters of the request, as query.ts states them; signed with the rest, never read here. */
+  filters: F;
 }
 
 interface WirePayload {
@@ -35,7 +26,7 @@ interface WirePayload {
   e: ListingEndpoint;
   o?: string;
   p: number;
-  f: CursorFilters;
+  f: object;
 }
 
 const MAC_BYTES = 16;
@@ -50,8 +41,11 @@ export class CursorCodec {
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
 
-  /** The payload, or null when the token is malformed or its signature does not match. */
-  decode(token: string): CursorPayload | null {
+  /**
+   * The payload, or null when the token is malformed or its signature does not
+   * match. Its filters are of the type this server encoded: the signature vouches.
+   */
+  decode<F extends object>(token: string): CursorPayload<F> | null {
     const dot = token.indexOf('.');
     if (dot <= 0 || token.length > 64 * 1024) return null;
     const body = token.slice(0, dot);
@@ -70,7 +64,7 @@ export class CursorCodec {
       endpoint: wire.e,
       ...(wire.o !== undefined ? { objectId: wire.o } : {}),
       position: wire.p,
-      filters: wire.f,
+      filters: wire.f as F,
     };
   }
 

@@ -7,7 +7,7 @@
 import type { Scope } from '../partnerships/scope';
 import { NotFoundError } from '../errors';
 import type { TaxiiContext } from './context';
-import { parseDeleteQuery } from './query';
+import { parseDeleteQuery, toRecordQuery } from './query';
 import { requireDelete, resolveCollection } from './resolve';
 
 export async function deleteObject(
@@ -20,13 +20,7 @@ export async function deleteObject(
   if (!(await ctx.store.hasObject(target.collection.id, request.objectId))) {
     throw new NotFoundError('No object with this id in this collection.');
   }
-  const removed = await ctx.store.deleteRecords({
-    collectionId: target.collection.id,
-    ids: [request.objectId],
-    versions: filters.versions,
-    specVersions: filters.specVersions,
-    withBody: false,
-  });
+  const removed = await ctx.store.deleteRecords(toRecordQuery(target.collection.id, filters, request.objectId));
   if (removed === 0) throw new NotFoundError('No version of this object matches the filters; nothing was deleted.');
   return removed;
 }

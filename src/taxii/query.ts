@@ -6,10 +6,10 @@
  */
 
 import { BadParameterError } from '../errors';
-import type { VersionSelector } from '../store/contract';
+import type { RecordQuery, VersionSelector } from '../store/contract';
 import { isStixTimestamp, timestampKey } from '../stix/timestamp';
 import { parseAddedAfter } from './added-after';
-import type { CursorCodec, CursorFilters, ListingEndpoint } from './cursor';
+import type { CursorCodec, ListingEndpoint } from './cursor';
 
 export type FilteredEndpoint = ListingEndpoint | 'delete';
 
@@ -20,21 +20,42 @@ export interface PageSizes {
   maxPageSize: number;
 }
 
-export interface ListingFilters {
-  /** Exclusive lower bound: the later of `added_after` and the `next` position. */
+/** The filters as the request stated them (`match[<field>]` lists by field), so a `next` sent alone can re-apply them. */
+export interface CursorFilters {
+  id?: string[];
+  type?: string[];
+  version?: string[];
+  spec_version?: string[];
+  added_after?: number;
+  limit?: number;
+}
+
+/** What chooses records, as every endpoint's parser returns it: all that toRecordQuery reads. */
+export interface RecordFilters {
+  /** Exclusive lower bound on date_added. */
   after?: number;
   ids?: string[];
   types?: string[];
-  specVersions: 'latest' | string[];
+  specVersions: RecordQuery['specVersions'];
   versions: VersionSelector;
+  limit?: number;
+}
+
+/** The filters of a read (TAXII 2.1 §3.4.1): without `match[spec_version]`, the latest spec version only. */
+export interface ReadFilters extends RecordFilters {
+  specVersions: 'latest' | string[];
+}
+
+export interface ListingFilters extends ReadFilters {
+  /** Exclusive lower bound: the later of `added_after` and the `next` position. */
+  after?: number;
   limit: number;
   /** What a `next` token issued for this request must carry. */
   cursorFilters: CursorFilters;
 }
 
-export interface DeleteFilters {
+export interface DeleteFilters extends RecordFilters {
   specVersions: 'all' | string[];
-  versions: VersionSelector;
 }
 
 const SPEC_VERSION = /^\d+\.\d+$/;
@@ -69,7 +90,7 @@ export function parseListingQuery(params: URLSearchParams, ctx: ListingContext):
   let position: number | undefined;
   let effective = requested;
   if (nextText !== undefined) {
-    const cursor = ctx.cursors.decode(nextText);
+    const cursor = ctx.cursors.decode<CursorFilters>(nextText);
     if (
       cursor === null ||
       cursor.collectionId !== ctx.collectionId ||
@@ -88,26 +109,11 @@ export function parseListingQuery(params: URLSearchParams, ctx: ListingContext):
     }
   }
 
-  const bound = maxDefined(effective.added_after, position);
   const limit = Math.min(effective.limit ?? ctx.sizes.defaultPageSize, ctx.sizes.maxPageSize);
-  const filters: ListingFilters = {
-    versions: parseVersions(effective.version, 'last'),
-    specVersions: effective.spec_version ?? 'latest',
-    limit,
-    cursorFilters: effective,
-  };
-  if (bound !== undefined) filters.after = bound;
-  if (effective.id) filters.ids = effective.id;
-  if (effective.type) filters.types = effective.type;
+  const filters: ListingFilters = { ...readFilters(effective, maxDefined(effective.added_after, position)), limit, cursorFilters: effective };
+  // TAXII 2.1 §5.8: Get Object Versions lists every version.
+  if (ctx.endpoint === 'versions') filters.versions = { all: true };
   return filters;
-}
-
-export interface Taxii20Filters {
-  after?: number;
-  ids?: string[];
-  types?: string[];
-  specVersions: 'latest' | string[];
-  versions: VersionSelector;
 }
 
 /**
@@ -115,20 +121,43 @@ export interface Taxii20Filters {
  * and the endpoint's `match[...]` fields (on one object: version and spec_version);
  * pages are chosen with the Range header, so `limit` and `next` do not apply.
  */
-export function parseTaxii20Query(params: URLSearchParams, endpoint: 'objects' | 'object'): Taxii20Filters {
+export function parseTaxii20Query(params: URLSearchParams, endpoint: 'objects' | 'object'): ReadFilters {
   const addedAfter = single(params, 'added_after');
   const stated = readMatchFields(params, MATCH_FIELDS[endpoint]);
-  const filters: Taxii20Filters = { versions: parseVersions(stated.version, 'last'), specVersions: stated.spec_version ?? 'latest' };
-  if (addedAfter !== undefined) filters.after = parseAddedAfterParam(addedAfter);
-  if (stated.id) filters.ids = stated.id;
-  if (stated.type) filters.types = stated.type;
-  return filters;
+  return readFilters(stated, addedAfter === undefined ? undefined : parseAddedAfterParam(addedAfter));
 }
 
 /** Delete an Object: `match[version]` and `match[spec_version]` both default to all (checklist §6). */
 export function parseDeleteQuery(params: URLSearchParams): DeleteFilters {
   const stated = readMatchFields(params, MATCH_FIELDS.delete);
   return { versions: parseVersions(stated.version, 'all'), specVersions: stated.spec_version ?? 'all' };
+}
+
+/**
+ * The store query for parsed filters: in one collection and, for the endpoints
+ * on one object (Get an Object, Get Object Versions, Delete an Object), on that
+ * object only. Bodies are not asked for; the caller adds them when it needs them.
+ */
+export function toRecordQuery(collectionId: string, filters: RecordFilters, objectId?: string): RecordQuery {
+  const query: RecordQuery = { collectionId, versions: filters.versions, specVersions: filters.specVersions, withBody: false };
+  if (filters.after !== undefined) query.after = filters.after;
+  if (objectId !== undefined) query.ids = [objectId];
+  else if (filters.ids !== undefined) query.ids = filters.ids;
+  if (filters.types !== undefined) query.types = filters.types;
+  if (filters.limit !== undefined) query.limit = filters.limit;
+  return query;
+}
+
+/** The filters of a read from the fields it states, with the defaults of TAXII 2.1 §3.4.1: the last version of the latest spec version. */
+function readFilters(stated: CursorFilters, after: number | undefined): ReadFilters {
+  const filters: ReadFilters = {
+    versions: parseVersions(stated.version, 'last'),
+    specVersions: stated.spec_version ?? 'latest',
+  };
+  if (after !== undefined) filters.after = after;
+  if (stated.id) filters.ids = stated.id;
+  if (stated.type) filters.types = stated.type;
+  return filters;
 }
 
 function single(params: URLSearchParams, name: string): string | undefined {

@@ -11,7 +11,7 @@ import { formatMicros } from '../stix/timestamp';
 import type { ObjectsText, RecordQuery, StoredRecord } from '../store/contract';
 import type { TaxiiContext } from './context';
 import type { ListingEndpoint } from './cursor';
-import { parseListingQuery, type ListingFilters } from './query';
+import { parseListingQuery, toRecordQuery, type ListingFilters } from './query';
 import { requireRead, resolveCollection } from './resolve';
 import { mediaTypeForSpecVersion } from './versioning';
 
@@ -71,20 +71,7 @@ async function prepare(ctx: TaxiiContext, request: ReadRequest, endpoint: Listin
     cursors: ctx.cursors,
   });
   if (objectId !== undefined) await requireObject(ctx, target, objectId);
-  const query: RecordQuery = {
-    collectionId: target.collection.id,
-    versions: endpoint === 'versions' ? { all: true } : filters.versions,
-    specVersions: filters.specVersions,
-    limit: filters.limit,
-    withBody: false,
-  };
-  if (filters.after !== undefined) query.after = filters.after;
-  if (objectId !== undefined) query.ids = [objectId];
-  else {
-    if (filters.ids) query.ids = filters.ids;
-    if (filters.types) query.types = filters.types;
-  }
-  const read: PreparedRead = { endpoint, target, filters, query };
+  const read: PreparedRead = { endpoint, target, filters, query: toRecordQuery(target.collection.id, filters, objectId) };
   if (objectId !== undefined) read.objectId = objectId;
   return read;
 }

@@ -11,9 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { AccordError } from '../errors';
 import type { Scope } from '../partnerships/scope';
 import { formatMicros } from '../stix/timestamp';
-import type { RecordQuery } from '../store/contract';
 import type { TaxiiContext } from './context';
-import { parseTaxii20Query } from './query';
+import { parseTaxii20Query, toRecordQuery } from './query';
 import { requireObject } from './read-objects';
 import { requireRead, resolveCollection } from './resolve';
 
@@ -58,11 +57,7 @@ export async function getObjects20(ctx: TaxiiContext, request: Read20Request): P
   const filters = parseTaxii20Query(request.params, request.objectId === undefined ? 'objects' : 'object');
   if (request.objectId !== undefined) await requireObject(ctx, target, request.objectId);
   const range = parseItemsRange(request.range);
-  const query: RecordQuery = { collectionId: target.collection.id, versions: filters.versions, specVersions: filters.specVersions, withBody: true };
-  if (filters.after !== undefined) query.after = filters.after;
-  if (request.objectId !== undefined) query.ids = [request.objectId];
-  if (filters.ids) query.ids = filters.ids;
-  if (filters.types) query.types = filters.types;
+  const query = { ...toRecordQuery(target.collection.id, filters, request.objectId), withBody: true };
 
   const total = await ctx.store.countRecords(query);
   const first = range === null || range === 'invalid' ? 0 : range.first;

@@ -8,10 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type StoredStatus, type VersionSelector } from '../../src/store/contract';
 import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
+import { checkRandomHistories } from './selection-histories';
 
 export interface StoreHarness {
   open(): Promise<Store>;
   openAnother(): Promise<Store>;
+  /** A fresh store for many small writes whose durability does not matter (SQLite: in memory); open() when absent. */
+  openScratch?(): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
@@ -272,6 +275,15 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
         }
       }
     });
+
+    test('when random version histories are added, deleted from and queried, then every answer is the selection core\'s', async () => {
+      const scratch = h.openScratch ? await h.openScratch() : store;
+      try {
+        expect(await checkRandomHistories(scratch, coll)).toBeGreaterThan(0);
+      } finally {
+        if (scratch !== store) await scratch.close();
+      }
+    }, 60 * 60_000);
 
     describe('spec versions', () => {
       test('when an object has records of two spec versions, then the default keeps the highest and a filter picks explicitly', async () => {

@@ -10,6 +10,7 @@ storeContractSuite('sqlite', () => {
   return {
     open: async () => SqliteStore.open({ path }),
     openAnother: async () => SqliteStore.open({ path }),
+    openScratch: async () => SqliteStore.open({ path: ':memory:' }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

@@ -1,6 +1,7 @@
 /**
- * Translates a contract RecordQuery into MongoDB queries, as pure functions, and
- * decides version selection the way src/store/sqlite/record-query.ts does.
+ * Translates a contract RecordQuery into MongoDB queries, as pure functions;
+ * which of the candidates are selected is decided by the selection core
+ * (src/store/selection.ts).
  *
  * A page is read in two kinds of query, both on an index:
  * - candidates: the records passing the per-record filters (bound, ids, types,
@@ -9,17 +10,13 @@
  *   (one ordered index scan per type, merged), otherwise records_by_date;
  * - rivals: for the ids among the candidates, the lowest and highest versionKey
  *   per spec version among that object's records after the bound (and in the
- *   listed spec versions), grouped on records_by_version.
- *
- * Version selection is relative to the records left after the bound and the
- * spec-version filter (checklist §3.4): a record is the `last` of its object when
- * no other remaining record of the same id has a later version; with `latest`,
- * only records of the object's highest remaining spec version remain, and first
- * and last are chosen among those.
+ *   listed spec versions), grouped on records_by_version: the version ranges
+ *   the core decides on.
  */
 
 import type { Document, Filter } from 'mongodb';
 import type { RecordQuery, StoredRecord } from '../contract';
+import { isSelected as isSelectedAmong, type VersionRange } from '../selection';
 import { INDEX, type RecordDoc } from './schema';
 
 /**
@@ -48,15 +45,7 @@ export interface CandidateQuery {
   projection: Document;
 }
 
-/** True when the query can select nothing at all (`match[version]` with no selector left). */
-export function selectsNothing(q: RecordQuery): boolean {
-  return !q.versions.all && !q.versions.first && !q.versions.last && q.versions.at.length === 0;
-}
-
-/** True when deciding on a record needs the other records of its object. */
-export function needsRivals(q: RecordQuery): boolean {
-  return q.specVersions === 'latest' || (!q.versions.all && (q.versions.first || q.versions.last));
-}
+export { needsRivals, selectsNothing } from '../selection';
 
 /** Conditions on the bound and the listed spec versions: shared by candidates and rivals. */
 function remainingConditions(q: RecordQuery): Filter<RecordDoc> {
@@ -98,32 +87,22 @@ export function rivalPipeline(q: RecordQuery, ids: string[]): Document[] {
   ];
 }
 
-/**
- * Whether a candidate is selected, given its object's rival groups (every
- * remaining record of the id, the candidate included). Versions and spec
- * versions are compared as plain strings, as MongoDB and SQLite both do.
- */
-export function isSelected(candidate: CandidateDoc, groups: RivalGroup[], q: RecordQuery): boolean {
-  let rivals = groups;
-  if (q.specVersions === 'latest') {
-    // TAXII 2.1 §3.4.1: without match[spec_version], only the object's latest spec version.
-    if (groups.some((g) => g._id.specVersion > candidate.specVersion)) return false;
-    rivals = groups.filter((g) => g._id.specVersion === candidate.specVersion);
-  }
-  const v = q.versions;
-  if (v.all) return true;
-  const key = candidate.versionKey;
-  if (v.first && !rivals.some((g) => g.minKey < key)) return true;
-  if (v.last && !rivals.some((g) => g.maxKey > key)) return true;
-  return v.at.includes(key);
+/** The version range a rival row describes. */
+export function rangeOf(row: RivalGroup): VersionRange {
+  return { specVersion: row._id.specVersion, minKey: row.minKey, maxKey: row.maxKey };
 }
 
-/** Groups rival rows by object id. */
-export function groupRivals(rows: RivalGroup[], into: Map<string, RivalGroup[]> = new Map()): Map<string, RivalGroup[]> {
+/** Whether a candidate is selected, given its object's rival rows (every remaining record of the id, the candidate included). */
+export function isSelected(candidate: CandidateDoc, groups: RivalGroup[], q: RecordQuery): boolean {
+  return isSelectedAmong(candidate, groups.map(rangeOf), q);
+}
+
+/** Groups rival rows into version ranges by object id. */
+export function groupRivals(rows: RivalGroup[], into: Map<string, VersionRange[]> = new Map()): Map<string, VersionRange[]> {
   for (const row of rows) {
     const list = into.get(row._id.stixId);
-    if (list) list.push(row);
-    else into.set(row._id.stixId, [row]);
+    if (list) list.push(rangeOf(row));
+    else into.set(row._id.stixId, [rangeOf(row)]);
   }
   return into;
 }

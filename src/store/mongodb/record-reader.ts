@@ -1,7 +1,8 @@
 /**
  * Reads records: candidates stream from one index scan in dateAdded order, in
  * chunks; for each chunk the ids not seen yet get their rival groups in one
- * indexed aggregation, and the selected candidates flow on in dateAdded order.
+ * indexed aggregation, the selection core (store/selection.ts) decides, and the
+ * selected candidates flow on in dateAdded order.
  * A page stops reading once it holds offset + limit + 1 records (the extra one
  * tells whether more follow), so no more candidates are read than one page
  * needs, and the collection is never scanned.
@@ -9,7 +10,8 @@
 
 import type { ClientSession, Collection, ObjectId } from 'mongodb';
 import type { RecordQuery } from '../contract';
-import { candidateQuery, groupRivals, isSelected, needsRivals, rivalPipeline, selectsNothing, type CandidateDoc, type RivalGroup } from './record-query';
+import { isSelected, needsRivals, selectsNothing, type VersionRange } from '../selection';
+import { candidateQuery, groupRivals, rivalPipeline, type CandidateDoc, type RivalGroup } from './record-query';
 import { INDEX, type RecordDoc } from './schema';
 
 const MIN_CHUNK = 100;
@@ -35,7 +37,7 @@ export async function* selectCandidates<T extends CandidateDoc>(
 ): AsyncGenerator<T> {
   if (selectsNothing(q)) return;
   const rivals = needsRivals(q);
-  let groups = new Map<string, RivalGroup[]>();
+  let groups = new Map<string, VersionRange[]>();
   let pending: T[] = [];
 
   async function* decide(): AsyncGenerator<T> {

@@ -5,9 +5,10 @@
  *
  * Version selection is relative to the records left after the bound and the
  * spec-version filter (checklist §3.4): a record is the `last` of its object when
- * no other remaining record of the same id has a later version. The version
- * marks (version-marks.ts) answer that per row; subqueries on records_by_object
- * remain for filters that mix spec versions.
+ * no other remaining record of the same id has a later version (the rules of
+ * store/selection.ts, against which the contract suite checks this SQL). The
+ * version marks (version-marks.ts) answer that per row; subqueries on
+ * records_by_object remain for filters that mix spec versions.
  *
  * Index choice is forced rather than left to the planner, so that a page never
  * scans the collection: by id through records_by_object, by one type through
