@@ -7,9 +7,8 @@ import type { Request, Response, Router } from 'express';
 import { addObjects } from '../../taxii/add-objects';
 import type { TaxiiContext } from '../../taxii/context';
 import { deleteObject } from '../../taxii/delete-object';
-import { postedBodyKind, STIX20_MEDIA_TYPE } from '../../taxii/media-types';
+import { STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
-import { requireWrite, resolveCollection } from '../../taxii/resolve';
 import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
@@ -33,12 +32,14 @@ export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited:
       sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
     })
     .post(audited('add_objects'), negotiate, gate.writer, async (req, res) => {
-      const scope = scopeOf(req, ctx);
-      const target = await resolveCollection(scope, param(req, 'apiRoot'), param(req, 'collectionId'));
-      requireWrite(target);
-      postedBodyKind(req.headers['content-type']);
-      const body = await readBody(req, target.root.maxContentLength);
-      const status = await addObjects(ctx, { scope, target, body, receivedAt: req.accord.receivedAt });
+      const status = await addObjects(ctx, {
+        scope: scopeOf(req, ctx),
+        rootPath: param(req, 'apiRoot'),
+        collection: param(req, 'collectionId'),
+        contentType: req.headers['content-type'],
+        receivedAt: req.accord.receivedAt,
+        readBody: (limit) => readBody(req, limit),
+      });
       noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
       sendTaxii(res, 202, status);
     })
