@@ -10,8 +10,8 @@ import { buildConfig } from '../src/config/load';
 import { createLogger } from '../src/log/logger';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { addObjects } from '../src/taxii/add-objects';
+import { TAXII_MEDIA_TYPE } from '../src/taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type Listing } from '../src/taxii/read-objects';
-import { requireWrite, resolveCollection } from '../src/taxii/resolve';
 import { CONSUMER_ORG, PAGE, PUBLISHER_ORG, ROOT, WARM, WARMUP_STREAM, warmUpOffset, type BenchEnv } from './harness';
 
 export type ReadKind = 'objects' | 'manifest' | 'object' | 'versions';
@@ -30,13 +30,17 @@ export class Twin {
     return new Twin(runtime, principal(PUBLISHER_ORG, env.keys.publisher.keyId), principal(CONSUMER_ORG, env.keys.consumer.keyId));
   }
 
-  /** Add Objects as the route does it: a fresh scope per request, resolve, check the right, add. */
+  /** Add Objects as the route calls it, with a fresh scope per request and the body already in hand. */
   async post(root: string, collection: string, body: Buffer): Promise<Record<string, unknown>> {
     const ctx = this.runtime.ctx;
-    const scope = ctx.scopeFor(this.publisher);
-    const target = await resolveCollection(scope, root, collection);
-    requireWrite(target);
-    return addObjects(ctx, { scope, target, body, receivedAt: ctx.clock() });
+    return addObjects(ctx, {
+      scope: ctx.scopeFor(this.publisher),
+      rootPath: root,
+      collection,
+      contentType: TAXII_MEDIA_TYPE,
+      receivedAt: ctx.clock(),
+      readBody: async () => body,
+    });
   }
 
   /** A read endpoint with the query string the HTTP client would send. */

@@ -26,6 +26,7 @@ import { createStrategy } from './passport-strategy';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerCollectionRoutes } from './routes/collection-routes';
 import { registerObjectRoutes } from './routes/object-routes';
+import { routeRegistrar } from './routes/route-builder';
 import { registerServerRoutes } from './routes/server-routes';
 
 export interface AppDependencies {
@@ -81,11 +82,11 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use('/admin', auditRefusedAdmin(deps.audit));
   const router = express.Router({ strict: false, caseSensitive: true });
-  registerAdminRoutes(router, deps.admin, ADMIN_ACTIONS);
-  const audited = auditedBy(deps.audit);
-  registerServerRoutes(router, deps.ctx, audited, deps.publicBaseUrl);
-  registerCollectionRoutes(router, deps.ctx, audited);
-  registerObjectRoutes(router, deps.ctx, audited, createReadGate(READS_PER_TURN_WHILE_WRITING));
+  const route = routeRegistrar(router, { audited: auditedBy(deps.audit), gate: createReadGate(READS_PER_TURN_WHILE_WRITING) });
+  registerAdminRoutes(route, deps.admin, ADMIN_ACTIONS);
+  registerServerRoutes(route, deps.ctx, deps.publicBaseUrl);
+  registerCollectionRoutes(route, deps.ctx);
+  registerObjectRoutes(route, deps.ctx);
   app.use(router);
 
   app.use(() => {

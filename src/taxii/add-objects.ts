@@ -15,23 +15,43 @@ import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
 import { reservedMarkingProblem } from '../partnerships/reserved-markings';
 import { firstDuplicateMember } from './duplicate-members';
+import { postedBodyKind } from './media-types';
+import { requireWrite, resolveCollection } from './resolve';
 import type { CollectionView, Scope } from '../partnerships/scope';
 import { statusResource } from './status';
 import { identify, mediaTypeForSpecVersion } from './versioning';
 
 export interface AddRequest {
   scope: Scope;
-  target: CollectionView;
-  body: Buffer;
+  rootPath: string;
+  /** The collection as the URL names it: id or alias. */
+  collection: string;
+  contentType: string | undefined;
   /** When the request arrived, in microseconds. */
   receivedAt: number;
+  /** Reads the body, refusing it (413) once it passes `limit` bytes. */
+  readBody: (limit: number) => Promise<Buffer>;
 }
 
 type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; record: NewRecord; note?: string };
 
+/**
+ * Refusals come before the body is read, in this order: 404 for a collection the
+ * caller cannot see, 403 without the write right (a consumer's oversized post is
+ * still 403), 415 for another media type; the body is then read up to the API
+ * root's max_content_length (TAXII 2.1 §4.2.1), 413 past it.
+ */
 export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promise<Record<string, unknown>> {
-  const { collection } = request.target;
-  const texts = readPostedObjects(request.body);
+  const target = await resolveCollection(request.scope, request.rootPath, request.collection);
+  requireWrite(target);
+  postedBodyKind(request.contentType);
+  const body = await request.readBody(target.root.maxContentLength);
+  return storeObjects(ctx, request.scope, target, body, request.receivedAt);
+}
+
+async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionView, body: Buffer, receivedAt: number): Promise<Record<string, unknown>> {
+  const { collection } = target;
+  const texts = readPostedObjects(body);
   const session = ctx.judge.session(collection.profile);
 
   // Each object is parsed, judged and reduced to its record in turn, then dropped.
@@ -86,11 +106,11 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
 
   const status: StoredStatus = {
     id: randomUUID(),
-    apiRoot: request.target.root.path,
+    apiRoot: target.root.path,
     collectionId: collection.id,
-    owner: request.scope.ownerKey(),
+    owner: scope.ownerKey(),
     status: 'complete',
-    requestTimestamp: formatMicros(request.receivedAt),
+    requestTimestamp: formatMicros(receivedAt),
     totalCount: texts.length,
     successCount: successes.length,
     failureCount: failures.length,
@@ -98,7 +118,7 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
     successes,
     failures,
     pendings: [],
-    expiresAt: request.receivedAt + ctx.statusRetentionMicros,
+    expiresAt: receivedAt + ctx.statusRetentionMicros,
   };
   await ctx.store.putStatus(status);
   return statusResource(status);

@@ -290,6 +290,30 @@ describe('rejected requests', () => {
   });
 });
 
+describe('refusal order', () => {
+  const oversized = () => Buffer.from(JSON.stringify(envelope(indicator({ description: 'x'.repeat(1_000_001) }))));
+  const post = (user: string, contentType: string, accept = TAXII) =>
+    server.raw().post(OBJECTS).auth(user, PASSWORD).set('Accept', accept).set('Content-Type', contentType).send(oversized());
+
+  test('when a consumer posts an oversized body of another media type, then 403: the write right is checked first', async () => {
+    const res = await post('carol', 'text/plain');
+    expect(res.status).toBe(403);
+    expect(body(res).error_code).toBe('forbidden');
+  });
+
+  test('when a publisher posts an oversized body of another media type, then 415 before 413', async () => {
+    expect((await post('alice', 'text/plain')).status).toBe(415);
+  });
+
+  test('when a caller who cannot see the collection posts an oversized body of another media type, then 404', async () => {
+    expect((await post('bob', 'text/plain')).status).toBe(404);
+  });
+
+  test('when a caller who cannot see the collection posts with an unacceptable Accept, then 406 before 404', async () => {
+    expect((await post('bob', 'text/plain', 'text/html')).status).toBe(406);
+  });
+});
+
 describe('status resources', () => {
   test('when an unknown or malformed status id is asked, then 404', async () => {
     expect((await server.get(`/api1/status/${randomUUID()}/`)).status).toBe(404);

@@ -5,23 +5,24 @@
  * sends its wire shape.
  */
 
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import type { AdminAction, HttpBinding } from '../../admin/action';
 import type { Admin } from '../../admin/perform';
 import { readJsonObject } from '../admin-input';
 import { principalOf, queryOf } from '../request-state';
-import { otherMethods, param } from './route-helpers';
+import type { RouteDeclaration, RouteRegistrar } from './route-builder';
+import { param } from './route-helpers';
 
-export function registerAdminRoutes(router: Router, admin: Admin, actions: readonly AdminAction[]): void {
-  const routes = new Map<string, Array<{ action: AdminAction; binding: HttpBinding }>>();
+/**
+ * Admin routes declare only a handler: they speak JSON (no TAXII negotiation),
+ * actions write their own audit lines, and app.ts files refused requests.
+ */
+export function registerAdminRoutes(route: RouteRegistrar, admin: Admin, actions: readonly AdminAction[]): void {
+  const routes = new Map<string, RouteDeclaration>();
   for (const action of actions) {
-    for (const binding of bindingsOf(action)) routes.set(binding.path, [...(routes.get(binding.path) ?? []), { action, binding }]);
+    for (const binding of bindingsOf(action)) routes.set(binding.path, { ...routes.get(binding.path), [binding.method]: { handle: handle(admin, action, binding) } });
   }
-  for (const [path, methods] of routes) {
-    const route = router.route(path);
-    for (const { action, binding } of methods) route[methodName(binding)](handle(admin, action, binding));
-    route.all(otherMethods(methods.map(({ binding }) => binding.method)));
-  }
+  for (const [path, declaration] of routes) route(path, declaration);
 }
 
 function bindingsOf(action: AdminAction): readonly HttpBinding[] {
@@ -29,11 +30,7 @@ function bindingsOf(action: AdminAction): readonly HttpBinding[] {
   return 'path' in action.http ? [action.http] : action.http;
 }
 
-function methodName(binding: HttpBinding): 'get' | 'post' | 'put' | 'patch' | 'delete' {
-  return binding.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-}
-
-function handle(admin: Admin, action: AdminAction, binding: HttpBinding): RequestHandler {
+function handle(admin: Admin, action: AdminAction, binding: HttpBinding): (req: Request, res: Response) => Promise<void> {
   // Changes carry a JSON body (admin-input.ts explains why its Content-Type is required).
   const hasBody = binding.method === 'POST' || binding.method === 'PUT' || binding.method === 'PATCH';
   return async (req: Request, res: Response) => {

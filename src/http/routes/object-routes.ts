@@ -3,65 +3,91 @@
  * request and call one use case; the rules live in src/taxii.
  */
 
-import type { Request, Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { addObjects } from '../../taxii/add-objects';
 import type { TaxiiContext } from '../../taxii/context';
 import { deleteObject } from '../../taxii/delete-object';
-import { postedBodyKind, STIX20_MEDIA_TYPE } from '../../taxii/media-types';
+import { STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
-import { requireWrite, resolveCollection } from '../../taxii/resolve';
 import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
+import { noteAudit } from '../middleware/audit';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
-import { noteAudit, type Audited } from '../middleware/audit';
-import type { ReadGate } from '../middleware/read-gate';
-import { negotiate, negotiateWith20, otherMethods, param, sendListing } from './route-helpers';
+import type { RouteRegistrar } from './route-builder';
+import { param, sendListing } from './route-helpers';
 
 const COLLECTION = '/:apiRoot/collections/:collectionId';
 
-export function registerObjectRoutes(router: Router, ctx: TaxiiContext, audited: Audited, gate: ReadGate): void {
-  router
-    .route(`${COLLECTION}/manifest`)
-    .get(audited('get_manifest'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getManifest(ctx, readRequest(req, ctx))))
-    .all(otherMethods(['GET']));
+export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): void {
+  route(`${COLLECTION}/manifest`, {
+    GET: {
+      audit: 'get_manifest',
+      negotiation: 'taxii21',
+      gate: 'reader',
+      handle: async (req, res) => sendListing(req, res, await getManifest(ctx, readRequest(req, ctx))),
+    },
+  });
 
-  router
-    .route(`${COLLECTION}/objects`)
-    .get(audited('get_objects'), negotiateWith20, gate.reader, async (req, res) => {
-      if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
-      sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
-    })
-    .post(audited('add_objects'), negotiate, gate.writer, async (req, res) => {
-      const scope = scopeOf(req, ctx);
-      const target = await resolveCollection(scope, param(req, 'apiRoot'), param(req, 'collectionId'));
-      requireWrite(target);
-      postedBodyKind(req.headers['content-type']);
-      const body = await readBody(req, target.root.maxContentLength);
-      const status = await addObjects(ctx, { scope, target, body, receivedAt: req.accord.receivedAt });
-      noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
-      sendTaxii(res, 202, status);
-    })
-    .all(otherMethods(['GET', 'POST']));
+  route(`${COLLECTION}/objects`, {
+    GET: {
+      audit: 'get_objects',
+      negotiation: 'taxii21-or-20',
+      gate: 'reader',
+      handle: async (req, res) => {
+        if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
+        sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
+      },
+    },
+    POST: {
+      audit: 'add_objects',
+      negotiation: 'taxii21',
+      gate: 'writer',
+      handle: async (req, res) => {
+        const status = await addObjects(ctx, {
+          scope: scopeOf(req, ctx),
+          rootPath: param(req, 'apiRoot'),
+          collection: param(req, 'collectionId'),
+          contentType: req.headers['content-type'],
+          receivedAt: req.accord.receivedAt,
+          readBody: (limit) => readBody(req, limit),
+        });
+        noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
+        sendTaxii(res, 202, status);
+      },
+    },
+  });
 
-  router
-    .route(`${COLLECTION}/objects/:objectId`)
-    .get(audited('get_object'), negotiateWith20, gate.reader, async (req, res) => {
-      const objectId = param(req, 'objectId');
-      if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId }));
-      sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
-    })
-    .delete(audited('delete_object'), negotiate, async (req, res) => {
-      const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
-      noteAudit(req, { objectCount: removed });
-      sendTaxii(res, 200, null);
-    })
-    .all(otherMethods(['GET', 'DELETE']));
+  route(`${COLLECTION}/objects/:objectId`, {
+    GET: {
+      audit: 'get_object',
+      negotiation: 'taxii21-or-20',
+      gate: 'reader',
+      handle: async (req, res) => {
+        const objectId = param(req, 'objectId');
+        if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId }));
+        sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
+      },
+    },
+    DELETE: {
+      audit: 'delete_object',
+      negotiation: 'taxii21',
+      handle: async (req, res) => {
+        const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
+        noteAudit(req, { objectCount: removed });
+        sendTaxii(res, 200, null);
+      },
+    },
+  });
 
-  router
-    .route(`${COLLECTION}/objects/:objectId/versions`)
-    .get(audited('get_versions'), negotiate, gate.reader, async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })))
-    .all(otherMethods(['GET']));
+  route(`${COLLECTION}/objects/:objectId/versions`, {
+    GET: {
+      audit: 'get_versions',
+      negotiation: 'taxii21',
+      gate: 'reader',
+      handle: async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })),
+    },
+  });
 }
 
 function sendBundle20(req: Request, res: Response, bundle: Bundle20): void {
