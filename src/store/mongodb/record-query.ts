@@ -12,7 +12,7 @@
  *   listed spec versions), grouped on records_by_version.
  *
  * Version selection is relative to the records left after the bound and the
- * spec-version filter (checklist §3.4): a record is the `last` of its object when
+ * spec-version filter (docs/taxii.md#pipeline): a record is the `last` of its object when
  * no other remaining record of the same id has a later version; with `latest`,
  * only records of the object's highest remaining spec version remain, and first
  * and last are chosen among those.
