@@ -1,5 +1,5 @@
 /**
- * The Express application: fixed phases (conventions §2). Request context,
+ * The Express application: fixed phases (DEVELOPERS.md, "Request flow"). Request context,
  * helmet, access log, health (no auth), authentication for everything else,
  * the TAXII routes, then 404 and the error mapper.
  */

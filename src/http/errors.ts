@@ -29,7 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
-/** One challenge per scheme Accord always accepts (checklist §1.4): Basic, then API keys as Bearer. */
+/** One challenge per scheme Accord always accepts (docs/taxii.md#authentication): Basic, then API keys as Bearer. */
 export const WWW_AUTHENTICATE = ['Basic realm="Accord", charset="UTF-8"', 'Bearer realm="Accord"'];
 
 export function statusOf(code: ErrorCode): number {

@@ -1,7 +1,7 @@
 /**
  * Writing TAXII responses with the Content-Type set by hand: `res.json` and
  * `res.send(string)` would append `; charset=utf-8`, and clients compare the TAXII
- * media type literally (checklist §1.1).
+ * media type literally (docs/client-quirks.md#exact-content-type).
  */
 
 import type { Response } from 'express';

@@ -1,6 +1,6 @@
 /**
  * Reading credentials from a request, however clients send them
- * (clients.md §3 #20–#23): Basic (any scheme case; an API key may be the
+ * (docs/client-quirks.md#api-keys): Basic (any scheme case; an API key may be the
  * password, for Sentinel, FortiGate and QRadar), `Bearer` and `Token` API keys,
  * a configurable custom header, and a client certificate on a TLS connection.
  */

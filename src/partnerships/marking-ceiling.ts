@@ -2,7 +2,7 @@
  * The marking ceiling of a collection: the most restrictive TLP it accepts. An
  * object whose markings (object or granular) name a more restrictive published
  * TLP marking definition is refused, so a partner cannot overshare by mistake.
- * Only the published ids count (validation spec §3.10: look-alike ids are not TLP).
+ * Only the published ids count (docs/validation.md#tlp: look-alike ids are not TLP).
  */
 
 import { TLP1_MARKINGS, TLP2_MARKINGS } from '../stix/tlp';

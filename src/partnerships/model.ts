@@ -65,7 +65,7 @@ export interface Partnership {
   endDate?: string;
   status: 'active' | 'closed';
   maxContentLength: number;
-  /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (docs/client-quirks.md). */
+  /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (docs/client-quirks.md#elastic-empty-objects). */
   alwaysListObjects?: boolean;
   created: string;
 }

@@ -3,7 +3,7 @@
  * post one only exactly as published. Otherwise the first publisher of, say, the
  * TLP:RED id could make it read "TLP:CLEAR" (or a free statement) for every other
  * member, who resolve markings by id. The validator only advises on TLP 2.0
- * look-alikes (validation spec §3.10, a SHOULD); this is the partnership's rule.
+ * look-alikes (docs/validation.md#tlp, a SHOULD); this is the partnership's rule.
  */
 
 import { compareTimestamps, isStixTimestamp } from '../stix/timestamp';

@@ -1,6 +1,6 @@
 /**
  * What one caller may see and do: the only code deciding visibility on the TAXII
- * side (docs/taxii.md). Built per request from the caller's organisation memberships, read from
+ * side (docs/taxii.md#access). Built per request from the caller's organisation memberships, read from
  * the store each time, so removing a member or closing a partnership takes effect
  * on the next request. Anything outside the caller's partnerships is reported as
  * absent, so the TAXII layer answers it exactly like something that does not exist.

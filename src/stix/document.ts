@@ -1,5 +1,5 @@
 /**
- * Whole documents for `accord validate` (validation spec §1 CLI, §3.12): a bundle, a
+ * Whole documents for `accord validate` (docs/validation.md#where-it-runs, #bundles): a bundle, a
  * TAXII envelope, an array of objects, or one object. Document-level issues point
  * into the document; each member's verdict points into the member (its position is
  * the verdict's index, `/objects/<index>` in a bundle or envelope).
@@ -55,7 +55,7 @@ function bundleIssues(bundle: Record<string, unknown>, opts: Omit<ValidateOption
   return issues;
 }
 
-/** Accepts a bundle, a TAXII envelope, an array of objects or one object; applies §3.12 bundle rules; returns per-object verdicts and document-level issues. */
+/** Accepts a bundle, a TAXII envelope, an array of objects or one object; applies the bundle rules (docs/validation.md#bundles); returns per-object verdicts and document-level issues. */
 export function validateDocument(validator: StixValidator, doc: unknown, opts: Omit<ValidateOptions, 'index'>): DocumentVerdict {
   if (Array.isArray(doc)) return { kind: 'array', documentIssues: [], verdicts: validator.validateObjects(doc, opts) };
   if (isPlainObject(doc) && doc['type'] === 'bundle') {

@@ -1,6 +1,6 @@
 /**
  * Value formats of STIX 2.1, each a linear scan with a length cap first, so that no
- * input can make a check backtrack (validation spec §5, ReDoS). The schemas name
+ * input can make a check backtrack (docs/validation.md#redos). The schemas name
  * these as ajv formats; the semantic rules call them directly.
  */
 import { isIPv4, isIPv6 } from 'node:net';
@@ -352,7 +352,7 @@ function isSsdeep(value: string): boolean {
   return true;
 }
 
-/** hash-algorithm-ov (STIX 2.1 §10.5) and the value forms of validation spec §3.9. */
+/** hash-algorithm-ov (STIX 2.1 §10.5) and the value forms of docs/validation.md#scos. */
 export const HASH_FORMS: readonly HashForm[] = [
   { name: 'MD5', form: '32 hex digits', check: hexOfLength(32) },
   { name: 'SHA-1', form: '40 hex digits', check: hexOfLength(40) },

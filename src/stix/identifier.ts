@@ -1,7 +1,7 @@
 /**
  * STIX type names and identifiers (STIX 2.1 §2.9, §3.1), checked by hand-written
  * linear scans: the OASIS type pattern backtracks exponentially on near misses
- * (validation spec §5), so no regex with nested quantifiers is used here.
+ * (docs/validation.md#redos), so no regex with nested quantifiers is used here.
  */
 
 export const TYPE_NAME_MIN = 3;
@@ -52,7 +52,7 @@ export interface UuidInfo {
 
 /**
  * An 8-4-4-4-12 hex UUID with version nibble 1-8 and RFC 4122 variant (8, 9, a, b),
- * so the nil and max UUIDs fail (validation spec §3.1).
+ * so the nil and max UUIDs fail (docs/validation.md#identifiers).
  */
 export function parseUuid(value: string, start = 0): UuidInfo | null {
   if (value.length - start !== UUID_LENGTH) return null;

@@ -1,5 +1,5 @@
 /**
- * The shapes every STIX check reports in (see ../shared/spec/stix21-validation.md §6).
+ * The shapes every STIX check reports in (docs/validation.md#messages).
  * A check emits `Finding`s at a rule level; the profile (`standard` or `strict`)
  * turns them into `Issue`s with a severity.
  */

@@ -1,5 +1,5 @@
 /**
- * Accord limits (validation spec §3.13): nesting is measured before any schema runs,
+ * Accord limits (docs/validation.md#limits): nesting is measured before any schema runs,
  * with an explicit stack, so no input can exhaust the call stack.
  */
 

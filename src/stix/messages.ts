@@ -1,5 +1,5 @@
 /**
- * The status-resource message of a verdict (validation spec §6; TAXII 2.1 §4.3.1
+ * The status-resource message of a verdict (docs/validation.md#messages; TAXII 2.1 §4.3.1
  * status details): counts, then `[rule] pointer: text` joined by `; `, the root
  * pointer written `/`, capped at 4,096 characters.
  */
@@ -35,7 +35,7 @@ export function formatIssue(issue: Issue): string {
   return `[${issue.rule}] ${issue.pointer === '' ? '/' : shorten(issue.pointer, MAX_POINTER)}: ${shorten(issue.message, MAX_TEXT)}`;
 }
 
-/** The status-resource message for a verdict per §6 (counts, then `[rule] pointer: text; …`, capped at 4,096 chars), or undefined for a clean success. */
+/** The status-resource message for a verdict (counts, then `[rule] pointer: text; …`, capped at 4,096 chars), or undefined for a clean success. */
 export function formatVerdictMessage(verdict: ObjectVerdict): string | undefined {
   if (verdict.issues.length === 0) return undefined;
   const totals: Record<Severity, number> = { error: 0, warning: 0, info: 0 };

@@ -1,6 +1,7 @@
 /**
- * Object classes (validation spec §0, STIX 2.1 §4-§7, §11.2): which types are SDOs,
- * SROs, SCOs and meta objects, and which class a custom object behaves as.
+ * Object classes (STIX 2.1 §4-§7, §11.2; docs/validation.md#custom-objects): which
+ * types are SDOs, SROs, SCOs and meta objects, and which class a custom object behaves
+ * as.
  */
 
 export type ObjectClass = 'sdo' | 'sro' | 'sco' | 'meta' | 'custom';
@@ -39,7 +40,7 @@ export function isExtensionDefinitionKey(key: string): boolean {
 }
 
 /**
- * STIX 2.1 §11.2 and validation spec §3.11: a custom object declaring `new-sco` in an
+ * STIX 2.1 §11.2 and docs/validation.md#custom-objects: a custom object declaring `new-sco` in an
  * extension-definition entry is an SCO, `new-sdo`/`new-sro` an SDO/SRO; undeclared, it
  * is SDO-like when it has `created` or `modified` (the deprecated custom-object style),
  * else SCO-like.

@@ -1,6 +1,6 @@
 /**
  * Target types of reference properties (STIX 2.1 §3.2 and each type's property
- * table; validation spec §3.5). Only the id prefix is checked: targets may live
+ * table; docs/validation.md#references). Only the id prefix is checked: targets may live
  * elsewhere or arrive later. Custom types pass where any object, SDO or SCO is
  * allowed, never where types are named; custom `x_…_ref(s)` are not checked.
  */

@@ -1,11 +1,12 @@
 /**
- * The public rule catalogue (validation spec §3, §4.3) with each rule's level, and
- * the leniencies of the `standard` profile (§2). Rule ids are never renamed or reused.
+ * The public rule catalogue (docs/validation.md#rule-catalogue) with each rule's
+ * level, and the leniencies of the `standard` profile (docs/validation.md#leniencies).
+ * Rule ids are never renamed or reused.
  */
 import type { Finding, Position, RuleLevel } from './issues';
 
 export const RULE_LEVELS = {
-  // §3.1 Shape, type, identifier, version
+  // Shape, type, identifier, version
   'object-shape': 'must',
   'type-name': 'must',
   'type-reserved': 'must',
@@ -16,7 +17,7 @@ export const RULE_LEVELS = {
   'sco-id-v4': 'must',
   'spec-version-required': 'must',
   'spec-version-value': 'must',
-  // §3.2 Property names and values
+  // Property names and values
   'required-property': 'must',
   'property-type': 'must',
   'null-value': 'must',
@@ -30,7 +31,7 @@ export const RULE_LEVELS = {
   'non-negative-integer': 'must',
   'hex-value': 'must',
   'binary-value': 'must',
-  // §3.3 Timestamps
+  // Timestamps
   'timestamp-format': 'must',
   'timestamp-calendar': 'must',
   'timestamp-precision': 'must',
@@ -40,7 +41,7 @@ export const RULE_LEVELS = {
   'valid-until-after-valid-from': 'must',
   'stop-time-after-start-time': 'must',
   'end-not-before-start': 'must',
-  // §3.4 Common properties
+  // Common properties
   'confidence-range': 'must',
   'lang-tag': 'must',
   'external-reference-content': 'must',
@@ -51,12 +52,12 @@ export const RULE_LEVELS = {
   'kill-chain-phase-format': 'should',
   'granular-marking-shape': 'must',
   'granular-selector-resolves': 'must',
-  // §3.5 References
+  // References
   'ref-format': 'must',
   'ref-target-type': 'must',
-  // §3.6 Vocabularies
+  // Vocabularies
   'enum-value': 'must',
-  // §3.7 SDOs
+  // SDOs
   'location-required': 'must',
   'location-coordinates': 'must',
   'location-precision': 'must',
@@ -69,10 +70,10 @@ export const RULE_LEVELS = {
   'number-observed-range': 'must',
   'observed-objects-deprecated': 'should',
   'observed-objects-local-refs': 'must',
-  // §3.8 SROs
+  // SROs
   'relationship-type-format': 'must',
   'sighting-count-range': 'must',
-  // §3.9 SCOs
+  // SCOs
   'sco-at-least-one': 'must',
   'artifact-payload-or-url': 'must',
   'artifact-encryption': 'must',
@@ -95,7 +96,7 @@ export const RULE_LEVELS = {
   'windows-process-priority': 'should',
   'predefined-extension-scope': 'must',
   'predefined-extension-content': 'must',
-  // §3.10 Markings, language content, extension definitions
+  // Markings, language content, extension definitions
   'marking-definition-content': 'must',
   'statement-marking': 'must',
   'tlp1-exact': 'must',
@@ -107,18 +108,18 @@ export const RULE_LEVELS = {
   'extension-properties-scope': 'must',
   'extension-properties-present': 'should',
   'extension-definition-description': 'should',
-  // §3.11 Custom objects and extensions
+  // Custom objects and extensions
   'extensions-key': 'must',
   'extension-entry': 'must',
   'custom-type-prefix': 'should',
   'custom-object-common': 'must',
-  // §3.12 Bundles
+  // Bundles
   'bundle-in-envelope': 'must',
   'bundle-shape': 'must',
   'bundle-extra-property': 'must',
-  // §3.13 Limits
+  // Limits
   'object-limits': 'must',
-  // §4.3 Patterns
+  // Patterns
   'pattern-syntax': 'must',
   'pattern-limits': 'must',
   'pattern-object-type': 'must',
@@ -131,7 +132,7 @@ export const RULE_LEVELS = {
   'pattern-hash-literal': 'must',
   'pattern-timestamp-literal': 'must',
   'pattern-cidr-operand': 'should',
-  // §3.14 Advisories
+  // Advisories
   'open-vocab-value': 'advisory',
   'open-vocab-format': 'advisory',
   'relationship-type-suggested': 'advisory',

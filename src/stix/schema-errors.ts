@@ -2,7 +2,7 @@
  * Maps ajv errors (verbose, so each carries its parentSchema) to Accord findings: the rule
  * comes from the `x-rule` annotation of the failing subschema, else from the keyword;
  * the branch noise of `anyOf`/`oneOf` is folded into the composite's own rule
- * (validation spec §5, Errors).
+ * (docs/validation.md#schemas).
  */
 import type { ErrorObject } from 'ajv';
 import type { Finding } from './issues';

@@ -1,6 +1,6 @@
 /**
  * The string formats named by the schemas in `schemas/`, all linear code with length
- * caps (validation spec §5). ajv's own `date-time` is not used: it accepts offsets,
+ * caps (docs/validation.md#redos). ajv's own `date-time` is not used: it accepts offsets,
  * which STIX timestamps may not carry (STIX 2.1 §2.14).
  */
 import {

@@ -1,6 +1,6 @@
 /**
- * Loads the JSON schemas of `schemas/` and compiles each once (conventions §5,
- * validation spec §5): one validator per type in a Map, custom types dispatched to
+ * Loads the JSON schemas of `schemas/` and compiles each once
+ * (docs/validation.md#schemas): one validator per type in a Map, custom types dispatched to
  * the SDO- or SCO-like core schema, never a bundle-wide `oneOf`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -54,7 +54,7 @@ function newAjv(allErrors: boolean): Ajv2020 {
     strict: true, // unknown keywords, formats and ambiguous types are schema bugs
     allowUnionTypes: true, // header and dictionary values are "string or list" (STIX 2.1 §6.6, §6.12.2)
     unicodeRegExp: true,
-    coerceTypes: false, // validation never alters an object (validation spec §1)
+    coerceTypes: false, // validation never alters an object (docs/validation.md#schemas)
     useDefaults: false,
     removeAdditional: false,
     allErrors,

@@ -1,5 +1,5 @@
 /**
- * Message texts of the rule catalogue (validation spec §3): `{v}` is the offending
+ * Message texts of the rule catalogue (docs/validation.md#rule-catalogue): `{v}` is the offending
  * value, quoted and cut to 80 characters. Texts never include the pointer.
  */
 import { HASH_FORM_BY_NAME } from './formats';

@@ -1,6 +1,6 @@
 /**
  * The published TLP marking definitions (STIX 2.1 §7.2.1.4 for TLP 1.0; the OASIS
- * TLP 2.0 extension, validation spec §3.10). Release decisions match these exact ids.
+ * TLP 2.0 extension; docs/validation.md#tlp). Release decisions match these exact ids.
  */
 
 export interface PublishedTlp {

@@ -1,5 +1,5 @@
 /**
- * RFC 3986 §3 URI syntax, scanned once from left to right (validation spec §3.4:
+ * RFC 3986 §3 URI syntax, scanned once from left to right (docs/validation.md#common-properties:
  * a hand-written linear scanner, not one large regex). Returns why a value is not a
  * URI, or null when it is one.
  */

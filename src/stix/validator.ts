@@ -1,5 +1,5 @@
 /**
- * The STIX 2.1 object validator (validation spec §1-§5): shape and limits first,
+ * The STIX 2.1 object validator (docs/validation.md#where-it-runs): shape and limits first,
  * then type and identifier in code (never a regex that can backtrack), then the
  * compiled per-type schema (fast pass; the full pass only for failures), then the
  * semantic rules. Pure and deterministic; the object is never modified.
@@ -18,7 +18,7 @@ import { makeVerdict, toIssues } from './verdict';
 
 export interface ValidateOptions {
   profile: Profile;
-  /** Report advisories (`info`), validation spec §3.14. */
+  /** Report advisories (`info`), docs/validation.md#advisories. */
   advice?: boolean;
   /** Position in the envelope or bundle; 0 when omitted. */
   index?: number;
@@ -110,7 +110,7 @@ class Validator implements StixValidator {
     const type = obj['type'];
     if (type === undefined) return [finding('required-property', '', texts.requiredProperty('type'))];
     if (typeof type !== 'string') return [finding('property-type', '/type', texts.propertyType('a string', type))];
-    // Type names are judged in code, length first, before any schema (validation spec §5, ReDoS).
+    // Type names are judged in code, length first, before any schema (docs/validation.md#redos).
     if (!isTypeName(type)) return [finding('type-name', '/type', texts.typeName(type))];
     if (RESERVED_TYPES.has(type)) return [finding('type-reserved', '/type', texts.typeReserved(type))];
     // STIX 2.1 §8: a bundle is a container, not an object, wherever it appears as one.
@@ -143,7 +143,7 @@ class Validator implements StixValidator {
   }
 }
 
-/** validation spec §3.14 duplicate-version: the same id and modified twice in one request or bundle. */
+/** duplicate-version (docs/validation.md#advisories): the same id and modified twice in one request or bundle. */
 function markDuplicateVersion(obj: unknown, verdict: ObjectVerdict, seen: Set<string>): void {
   if (!isPlainObject(obj) || typeof obj['id'] !== 'string' || typeof obj['modified'] !== 'string') return;
   const key = `${obj['id']}\u0000${obj['modified']}`;

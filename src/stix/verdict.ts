@@ -1,6 +1,7 @@
 /**
- * Findings → profile-dependent issues → verdict (validation spec §2, §6): one issue per
- * (pointer, rule), errors then warnings then info, document order within each.
+ * Findings → profile-dependent issues → verdict (docs/validation.md#profiles,
+ * #messages): one issue per (pointer, rule), errors then warnings then info, document
+ * order within each.
  */
 import { severityOf, type Finding, type Issue, type ObjectVerdict, type Profile, type Severity } from './issues';
 import { compareOrderKeys, documentOrderKey, type KeyPositions } from './pointer';
@@ -8,7 +9,7 @@ import { compareOrderKeys, documentOrderKey, type KeyPositions } from './pointer
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /**
- * Issues kept per object (conventions §5: errors per object capped). Accord choice:
+ * Issues kept per object (docs/validation.md#limits). Accord choice:
  * the first 1,000 after ordering, so errors come first; acceptance is decided on all.
  */
 export const MAX_ISSUES_PER_OBJECT = 1000;

@@ -1,6 +1,7 @@
 /**
  * Open vocabularies of STIX 2.1 §10 and which properties use them. Values outside a
- * vocabulary are legal; they only earn the `open-vocab-value` advisory (§3.6, §3.14).
+ * vocabulary are legal; they only earn the `open-vocab-value` advisory
+ * (docs/validation.md#vocabularies).
  */
 
 function set(words: string): ReadonlySet<string> {

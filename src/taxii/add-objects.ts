@@ -1,5 +1,5 @@
 /**
- * Add Objects (TAXII 2.1 §5.5, checklist §5). Each element is judged alone, in
+ * Add Objects (TAXII 2.1 §5.5; docs/taxii.md#add-objects). Each element is judged alone, in
  * order; a bad one becomes a status failure and never stops or rolls back the
  * good ones beside it. Storing is synchronous, so the 202 status is already
  * `complete` and is kept for the retention period.

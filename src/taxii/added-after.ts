@@ -2,7 +2,7 @@
  * Parsing of `added_after` (TAXII 2.1 §3.4) in every RFC 3339 form clients send:
  * whole seconds, any number of fraction digits (taxii2-client strips trailing
  * zeros), lower-case `t`/`z`, and numeric offsets such as `+00:00`
- * (../shared/spec/clients.md §3 #12). A space stands for `+`, since clients that do
+ * (docs/client-quirks.md#added-after-forms). A space stands for `+`, since clients that do
  * not percent-encode the query turn `+00:00` into ` 00:00`. Returns microseconds since the epoch;
  * digits finer than a microsecond are truncated, which is safe because stored
  * `date_added` values are whole microseconds and the bound is exclusive.

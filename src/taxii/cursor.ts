@@ -3,7 +3,7 @@
  * position (the `date_added` of the last item served) and the filters of the
  * request that produced it, signed with an HMAC so it cannot be forged or moved
  * to another collection. It never expires and needs no server memory, so it works
- * on any instance, hours later, and sent alone (clients.md §3 #8).
+ * on any instance, hours later, and sent alone (docs/client-quirks.md#next-reuse).
  */
 
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Delete an Object (TAXII 2.1 §5.7). Without filters every version goes
- * (checklist §6: the endpoint deletes an object; medallion deletes only the
+ * (docs/taxii.md#delete: the endpoint deletes an object; medallion deletes only the
  * newest). 404 when the object is absent or nothing matched.
  */
 

@@ -1,6 +1,6 @@
 /**
  * TAXII 2.1 media types and content negotiation (TAXII 2.1 §1.6.8, §3.1).
- * See ../shared/spec/taxii21-checklist.md §1.1–§1.3 for the table this implements.
+ * See docs/taxii.md#media-types for the table this implements.
  */
 
 import { NotAcceptableError, UnsupportedMediaTypeError } from '../errors';
@@ -11,7 +11,8 @@ export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
 /**
  * TAXII 2.0 types, served read-only for appliances that cannot speak 2.1
- * (FortiGate, QRadar, FortiSIEM, XSOAR's fallback; clients.md §0.1, §3 #5-#6).
+ * (FortiGate, QRadar, FortiSIEM, XSOAR's fallback;
+ * docs/client-quirks.md#taxii-20-appliances).
  * Spelled as the TAXII 2.0 specification and those clients write them.
  */
 export const TAXII20_MEDIA_TYPE = 'application/vnd.oasis.taxii+json; version=2.0';
@@ -71,7 +72,8 @@ function isVersion21(range: MediaRange): boolean {
  * True when a range lets us answer with the TAXII 2.1 type.
  * Ambiguity: `*\/*`, `application/*` and `application/json` are served as a
  * documented leniency (§3.1 lets a server satisfy undefined types; OpenCTI and
- * FortiSOAR send them). A STIX 2.1 range is served the envelope too (checklist §8 #3).
+ * FortiSOAR send them). A STIX 2.1 range is served the envelope too
+ * (docs/taxii.md#ambiguities).
  */
 export function rangeAcceptsTaxii21(range: MediaRange): boolean {
   if (range.q <= 0) return false;

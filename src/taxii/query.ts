@@ -1,5 +1,5 @@
 /**
- * Query parameters of the listing endpoints (TAXII 2.1 §3.4, checklist §3), parsed
+ * Query parameters of the listing endpoints (TAXII 2.1 §3.4; docs/taxii.md#filters), parsed
  * into the store's query shape. Anything malformed is a 400 (§3.4: MUST), never a
  * 500. Unknown parameters and `match[...]` fields an endpoint does not use are
  * ignored (§3.4 allows it).
@@ -60,7 +60,7 @@ export interface DeleteFilters extends RecordFilters {
 
 const SPEC_VERSION = /^\d+\.\d+$/;
 
-/** Which `match[...]` fields each endpoint honours (checklist §3.1). */
+/** Which `match[...]` fields each endpoint honours (docs/taxii.md#filters). */
 const MATCH_FIELDS: Record<FilteredEndpoint, readonly string[]> = {
   objects: ['id', 'type', 'version', 'spec_version'],
   manifest: ['id', 'type', 'version', 'spec_version'],
@@ -101,7 +101,7 @@ export function parseListingQuery(params: URLSearchParams, ctx: ListingContext):
     }
     position = cursor.position;
     // Ambiguity: clients send `next` alone, with the original filters, or with a
-    // newer `added_after` (clients.md §3 #8). Each filter the request states wins;
+    // newer `added_after` (docs/client-quirks.md#next-reuse). Each filter the request states wins;
     // the others come from the token, and the later of the two bounds applies.
     effective = { ...cursor.filters, ...requested };
     if (requested.added_after === undefined && cursor.filters.added_after !== undefined) {
@@ -127,7 +127,7 @@ export function parseTaxii20Query(params: URLSearchParams, endpoint: 'objects' |
   return readFilters(stated, addedAfter === undefined ? undefined : parseAddedAfterParam(addedAfter));
 }
 
-/** Delete an Object: `match[version]` and `match[spec_version]` both default to all (checklist §6). */
+/** Delete an Object: `match[version]` and `match[spec_version]` both default to all (docs/taxii.md#delete). */
 export function parseDeleteQuery(params: URLSearchParams): DeleteFilters {
   const stated = readMatchFields(params, MATCH_FIELDS.delete);
   return { versions: parseVersions(stated.version, 'all'), specVersions: stated.spec_version ?? 'all' };
@@ -223,7 +223,7 @@ function parseLimit(text: string): number {
   if (!/^[0-9]+$/.test(text) || !/[1-9]/.test(text)) {
     throw new BadParameterError('limit', text, 'expected a positive integer');
   }
-  // Any all-digit value, however long, is capped by the caller (checklist §3.2); kept
+  // Any all-digit value, however long, is capped by the caller (docs/taxii.md#filters); kept
   // finite because the limit travels in `next` cursors as JSON.
   return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
 }

@@ -1,6 +1,6 @@
 /**
- * The read endpoints: Get Objects (§5.3), Get Object Manifests (§5.4), Get an
- * Object (§5.6) and Get Object Versions (§5.8). One pipeline (checklist §3.4):
+ * The read endpoints: Get Objects (§5.4), Get Object Manifests (§5.3), Get an
+ * Object (§5.6) and Get Object Versions (§5.8). One pipeline (docs/taxii.md#pipeline):
  * parse the filters, let the store select the page by keyset, build the body.
  * Stored objects are spliced into the envelope as the text they were posted as.
  */
@@ -92,7 +92,7 @@ async function recordsText(ctx: TaxiiContext, query: RecordQuery, render: (r: St
 /** An envelope of stored objects, spliced in as the text they were posted as. */
 async function envelope(ctx: TaxiiContext, read: PreparedRead): Promise<Listing> {
   const result = listing(ctx, read, 'objects', await ctx.store.findObjectsText({ ...read.query, withBody: true }));
-  // Elastic evaluates `body.objects` on every poll (clients.md §3 #10): a per-root
+  // Elastic evaluates `body.objects` on every poll (docs/client-quirks.md#elastic-empty-objects): a per-root
   // switch sends an empty list instead of the spec's `{}`.
   if (result.count === 0 && read.target.root.alwaysListObjects) result.body = ['{"more":false,"objects":[]}'];
   return result;
@@ -103,7 +103,7 @@ function listing(ctx: TaxiiContext, read: PreparedRead, key: 'objects' | 'versio
     const empty: Listing = { body: ['{}'], count: 0 };
     // Ambiguity: the spec sends no X-TAXII-Date-Added headers with nothing to describe.
     // Echoing the bound as -Last keeps the resume point of clients that rebuild their
-    // cursor from every response (Elastic; clients.md §3 #11).
+    // cursor from every response (docs/client-quirks.md#elastic-cursor-header).
     if (read.filters.after !== undefined) empty.dateAddedLast = formatMicros(read.filters.after);
     return empty;
   }

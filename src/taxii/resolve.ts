@@ -1,7 +1,7 @@
 /**
  * Finding the API root and collection a request names, with the caller's rights.
  * Whatever the caller may not see is a 404 worded exactly like a missing resource,
- * so nothing leaks across partnerships (checklist §1.5).
+ * so nothing leaks across partnerships (docs/taxii.md#access).
  */
 
 import { ForbiddenError, NotFoundError } from '../errors';

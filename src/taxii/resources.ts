@@ -14,7 +14,7 @@ import { mediaTypeForSpecVersion } from './versioning';
 /** `baseUrl` is the scheme and authority clients use, without a trailing slash. */
 export async function discoveryResource(ctx: TaxiiContext, scope: Scope, baseUrl: string): Promise<Record<string, unknown>> {
   const visible = await scope.apiRoots();
-  // The default root first: FortiSOAR only ever uses api_roots[0] (clients.md §3 #16).
+  // The default root first: FortiSOAR only ever uses api_roots[0] (docs/client-quirks.md#default-root-first).
   const fallback = visible.find((root) => root.path === ctx.discovery.default);
   const ordered = fallback ? [fallback, ...visible.filter((r) => r !== fallback)] : visible;
   const urls = ordered.map((root) => `${baseUrl}/${encodeURIComponent(root.path)}/`);
@@ -46,9 +46,10 @@ export async function collectionResource(scope: Scope, rootPath: string, idOrAli
 }
 
 /**
- * A collection in TAXII 2.1, or in TAXII 2.0's shape (clients.md §3 #6): no alias,
- * the STIX 2.0 media type, and `can_write: false`, since there are no 2.0 writes
- * (taxii2client.v20 would otherwise offer a write that can only fail with 406).
+ * A collection in TAXII 2.1, or in TAXII 2.0's shape
+ * (docs/client-quirks.md#taxii-20-appliances): no alias, the STIX 2.0 media type, and
+ * `can_write: false`, since there are no 2.0 writes (taxii2client.v20 would otherwise
+ * offer a write that can only fail with 406).
  */
 function collectionBody({ collection, rights }: CollectionView, dialect: Dialect): Record<string, unknown> {
   const body: Record<string, unknown> = { id: collection.id, title: collection.title };

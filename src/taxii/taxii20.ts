@@ -1,10 +1,10 @@
 /**
- * Read-only TAXII 2.0 for appliances that cannot speak 2.1 (FortiGate ≥ 7.0.2,
- * QRadar's Threat Intelligence app, FortiSIEM, XSOAR's fallback; clients.md §3
- * #5-#6): Get Objects and Get an Object as a STIX bundle with TAXII 2.0 range
- * paging (`Range: items=a-b`, `206`, `Content-Range: items a-b/total`). The objects
- * stay STIX 2.1 as stored. Same scoping and read rights as TAXII 2.1. The API root
- * and collections in their 2.0 shapes are in resources.ts.
+ * Read-only TAXII 2.0 for appliances that cannot speak 2.1 (FortiGate ≥ 7.0.2, QRadar's
+ * Threat Intelligence app, FortiSIEM, XSOAR's fallback;
+ * docs/client-quirks.md#taxii-20-appliances): Get Objects and Get an Object as a STIX
+ * bundle with TAXII 2.0 range paging (`Range: items=a-b`, `206`, `Content-Range: items
+ * a-b/total`). The objects stay STIX 2.1 as stored. Same scoping and read rights as
+ * TAXII 2.1. The API root and collections in their 2.0 shapes are in resources.ts.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -65,7 +65,7 @@ export async function getObjects20(ctx: TaxiiContext, request: Read20Request): P
   if (range === 'invalid' || (total > 0 && first >= total)) throw new RangeNotSatisfiableError(total);
   const page = await ctx.store.findRecords({ ...query, offset: first, limit: Math.min(wanted, ctx.sizes.maxPageSize) });
   const records = page.records;
-  // A bundle always carries `objects`: FortiGate reads body.objects (clients.md §3 #5).
+  // A bundle always carries `objects`: FortiGate reads body.objects (docs/client-quirks.md#taxii-20-appliances).
   const body = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${records.map((r) => r.body!).join(',')}]}`;
   // Without Range, a feed that fits one page is sent whole (200); otherwise, or when a
   // range was asked, the answer is partial (206) with its Content-Range.

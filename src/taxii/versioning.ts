@@ -1,5 +1,5 @@
 /**
- * What identifies a stored version of an object (TAXII 2.1 §3.4.1, checklist §4.1).
+ * What identifies a stored version of an object (TAXII 2.1 §3.4.1; docs/taxii.md#versioning).
  */
 
 import { isStixTimestamp, timestampKey } from '../stix/timestamp';
@@ -26,7 +26,7 @@ export function identify(obj: Record<string, unknown>): IdentityResult {
   if (typeof id !== 'string' || id === '') return { ok: false, rule: 'required-property', pointer: '/id', reason: 'the object has no string id' };
   if (!id.startsWith(`${type}--`)) return { ok: false, rule: 'id-type-prefix', pointer: '/id', reason: `id prefix of ${quote(id)} differs from type ${quote(type)}` };
   // Marking definitions are never versioned (STIX 2.1 §7.2.1): a `modified` there is
-  // ignored, and `created` is the version (checklist §4.1).
+  // ignored, and `created` is the version (docs/taxii.md#versioning).
   const versioned = type === 'marking-definition' ? (['created'] as const) : (['modified', 'created'] as const);
   for (const property of versioned) {
     const value = obj[property];

@@ -1,5 +1,5 @@
 /**
- * Appliances that speak TAXII 2.0 or barely HTTP (clients.md §1.8-§1.9):
+ * Appliances that speak TAXII 2.0 or barely HTTP (docs/client-quirks.md#qradar, #fortigate, #fortisoar):
  * FortiGate's stix:// feeds, the TAXII 2.0 pattern of taxii2client.v20 (QRadar,
  * FortiSIEM, XSOAR's fallback), and FortiSOAR's connector. Same scoping as 2.1.
  */
@@ -14,7 +14,7 @@ afterEach(async () => r.close());
 const STIX20 = 'application/vnd.oasis.stix+json; version=2.0';
 const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
 
-describe('FortiGate external threat feed, stix:// (clients.md §1.9)', () => {
+describe('FortiGate external threat feed, stix:// (docs/client-quirks.md#fortigate)', () => {
   test('when FortiGate re-reads a small feed with its curl request, then one 200 bundle holds every object, as STIX 2.1', async () => {
     r = await replayServer();
     await r.publish(40);
@@ -64,7 +64,7 @@ describe('FortiGate external threat feed, stix:// (clients.md §1.9)', () => {
   });
 });
 
-describe('taxii2client.v20: QRadar, FortiSIEM and XSOAR fallback (modelled, clients.md §1.1, §1.8)', () => {
+describe('taxii2client.v20: QRadar, FortiSIEM and XSOAR fallback (modelled, docs/client-quirks.md#qradar)', () => {
   test('when a TAXII 2.0 client discovers at /taxii/, reads the 2.0 API root and collections, then pages with Range (retrying without =), it sees only its partnerships', async () => {
     r = await replayServer({ maxPageSize: 25 });
     await r.publish(60);
@@ -125,7 +125,7 @@ describe('taxii2client.v20: QRadar, FortiSIEM and XSOAR fallback (modelled, clie
   });
 });
 
-describe('FortiSOAR TAXII2 Threat Intel Feed (clients.md §1.9)', () => {
+describe('FortiSOAR TAXII2 Threat Intel Feed (docs/client-quirks.md#fortisoar)', () => {
   test('when FortiSOAR hard-codes /taxii2/, sends no Accept, echoes our Content-Type, builds //collections/ and objects without a slash, then one page holds the window', async () => {
     r = await replayServer();
     await r.publish(120);

@@ -1,5 +1,5 @@
 /**
- * Consumers that poll and resume (clients.md §1.2-§1.6): XSOAR, Sentinel (modelled),
+ * Consumers that poll and resume (docs/client-quirks.md#clients): XSOAR, Sentinel (modelled),
  * Elastic, the OpenCTI ingester and the OpenCTI taxii2 connector. Each replays its
  * documented sequence over several runs while a publisher keeps adding objects;
  * each must end with every object exactly once.
@@ -14,7 +14,7 @@ afterEach(async () => r.close());
 
 const OBJECTS = `${COLLECTION}/objects/`;
 
-describe('Cortex XSOAR TAXII 2 Feed (clients.md §1.2)', () => {
+describe('Cortex XSOAR TAXII 2 Feed (docs/client-quirks.md#xsoar)', () => {
   test('when XSOAR fetches with its type list, first-fetch window and per-request limit, re-sending filters with next, then every indicator arrives once', async () => {
     r = await replayServer();
     const types = 'indicator,report,malware,campaign,attack-pattern,course-of-action,intrusion-set,tool,threat-actor,infrastructure,relationship';
@@ -37,7 +37,7 @@ describe('Cortex XSOAR TAXII 2 Feed (clients.md §1.2)', () => {
   });
 });
 
-describe('Microsoft Sentinel TAXII connector (modelled, clients.md §1.3)', () => {
+describe('Microsoft Sentinel TAXII connector (modelled, docs/client-quirks.md#sentinel)', () => {
   test('when Sentinel polls with Basic (an API key as the password), pages with next and resumes from X-TAXII-Date-Added-Last, then nothing is lost or repeated across polls', async () => {
     r = await replayServer({ defaultPageSize: 40 });
     const auth = basic(r.keyId, r.token);
@@ -63,7 +63,7 @@ describe('Microsoft Sentinel TAXII connector (modelled, clients.md §1.3)', () =
   });
 });
 
-describe('Elastic Agent ti_custom (clients.md §1.5)', () => {
+describe('Elastic Agent ti_custom (docs/client-quirks.md#elastic)', () => {
   test('when Elastic ≤1.8.1 follows next alone with a Content-Type on GET and keeps its cursor from the last response, then idle polls keep the cursor and nothing is lost', async () => {
     r = await replayServer({ alwaysListObjects: true });
     const headers = { Accept: TAXII, 'Content-Type': 'application/taxii+json;version=2.1', Authorization: `Bearer ${r.token}` };
@@ -107,7 +107,7 @@ describe('Elastic Agent ti_custom (clients.md §1.5)', () => {
   });
 });
 
-describe('OpenCTI TAXII feed ingestion (clients.md §1.6a)', () => {
+describe('OpenCTI TAXII feed ingestion (docs/client-quirks.md#opencti-ingester)', () => {
   test('when OpenCTI fetches one page per tick, sends next with added_after and no limit, and resumes from the header, then nothing is lost while others publish', async () => {
     r = await replayServer({ defaultPageSize: 25 });
     const headers = { Accept: TAXII, Authorization: `Bearer ${r.token}` };
@@ -131,7 +131,7 @@ describe('OpenCTI TAXII feed ingestion (clients.md §1.6a)', () => {
   });
 });
 
-describe('OpenCTI taxii2 connector (clients.md §1.6b)', () => {
+describe('OpenCTI taxii2 connector (docs/client-quirks.md#opencti-connector)', () => {
   test('when the connector requests next alone and sends a stale next with a new added_after on its next run, then it neither fails nor loses nor repeats', async () => {
     r = await replayServer({ defaultPageSize: 20 });
     const headers = { Accept: TAXII, Authorization: `Token ${r.token}` };

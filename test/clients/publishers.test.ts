@@ -1,5 +1,5 @@
 /**
- * Publishers (clients.md §1.4, §1.6c, §1.7): the OpenCTI taxii-post stream
+ * Publishers (docs/client-quirks.md#clients): the OpenCTI taxii-post stream
  * connector, MISP (browse and push) and the Splunk CTIS app.
  */
 
@@ -11,7 +11,7 @@ import { basic, COLLECTION, json, replayServer, TAXII, type ReplayServer } from 
 let r: ReplayServer;
 afterEach(async () => r.close());
 
-describe('OpenCTI taxii-post (clients.md §1.6c)', () => {
+describe('OpenCTI taxii-post (docs/client-quirks.md#opencti-taxii-post)', () => {
   test('when OpenCTI replays its history as one-object bundles with the STIX media type, then every object is stored once, re-posts included', async () => {
     r = await replayServer();
     const headers = { 'Content-Type': 'application/stix+json; version=2.1', Accept: 'application/taxii+json; version=2.1', Authorization: `Bearer ${r.token}` };
@@ -31,7 +31,7 @@ describe('OpenCTI taxii-post (clients.md §1.6c)', () => {
   });
 });
 
-describe('MISP TAXII servers (clients.md §1.7)', () => {
+describe('MISP TAXII servers (docs/client-quirks.md#misp)', () => {
   test('when MISP browses with a lower-case basic scheme, a Content-type on GET and a // path, then it pages with limit=50', async () => {
     r = await replayServer();
     await r.publish(120);
@@ -91,7 +91,7 @@ describe('MISP TAXII servers (clients.md §1.7)', () => {
   });
 });
 
-describe('Splunk CTIS app (clients.md §1.4)', () => {
+describe('Splunk CTIS app (docs/client-quirks.md#splunk)', () => {
   test('when the app posts a stix2 Bundle with the TAXII type and waits for completion, then the status is complete at once', async () => {
     r = await replayServer();
     const headers = { Accept: TAXII, 'Content-Type': TAXII, Authorization: basic('alice', PASSWORD) };

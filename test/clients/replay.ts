@@ -1,5 +1,5 @@
 /**
- * Shared set-up for replaying real clients' request sequences (clients.md §1):
+ * Shared set-up for replaying real clients' request sequences (docs/client-quirks.md#clients):
  * a server, credentials of every kind for one publishing organisation, and a
  * writer that keeps adding objects while a client polls, so that each test can
  * check that nothing is missed or repeated.

@@ -1,6 +1,6 @@
 /**
  * The OASIS taxii2-client 2.3.0 (and what embeds it: XSOAR, the OpenCTI taxii2
- * connector, MISP push, the Splunk CTIS app), request by request (clients.md §1.1).
+ * connector, MISP push, the Splunk CTIS app), request by request (docs/client-quirks.md#taxii2-client).
  */
 
 import { PASSWORD } from '../support/harness';

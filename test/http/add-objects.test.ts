@@ -1,4 +1,4 @@
-/** Add Objects and Get Status (TAXII 2.1 §5.5, §4.3; checklist §5). */
+/** Add Objects and Get Status (TAXII 2.1 §5.5, §4.3; docs/taxii.md#add-objects). */
 import { gzipSync } from 'node:zlib';
 
 import { randomUUID } from 'node:crypto';

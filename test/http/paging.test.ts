@@ -1,4 +1,4 @@
-/** Keyset paging with `next`, `more` and `added_after` (checklist §3.5, §4.2; clients.md §3 #8–#12). */
+/** Keyset paging with `next`, `more` and `added_after` (docs/taxii.md#paging, #date-added; docs/client-quirks.md#next-reuse). */
 
 import { body, RW, standardConfig, startTestServer, type TestServer } from '../support/harness';
 import { envelope, indicator, malware } from '../support/stix';

@@ -1,4 +1,4 @@
-/** Rules every endpoint shares: media types, authentication, errors, URL shapes (checklist §1). */
+/** Rules every endpoint shares: media types, authentication, errors, URL shapes (docs/taxii.md). */
 
 import { body, PASSWORD, RW, startTestServer, TAXII, type TestServer } from '../support/harness';
 

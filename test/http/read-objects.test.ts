@@ -1,4 +1,4 @@
-/** Get Objects, Manifest, Get an Object, Versions, Delete: filters, headers and bodies (checklist §2, §3, §6, §7). */
+/** Get Objects, Manifest, Get an Object, Versions, Delete: filters, headers and bodies (docs/taxii.md#filters, #delete, #manifest-and-versions). */
 
 import { randomUUID } from 'node:crypto';
 import { body, RW, startTestServer, type TestServer } from '../support/harness';

@@ -4,7 +4,7 @@ import { validateDocument } from '../../src/stix/document';
 import { CORPUS_DIR as CORPUS, describeWithCorpus } from '../support/corpus';
 import { validator } from './helpers';
 
-/** The shared corpus sits beside the repository (validation spec §7). */
+/** The shared corpus sits beside the repository (docs/validation.md#real-world-data). */
 const SETS = ['attack', 'oasis-examples', 'oasis-common'];
 
 function corpusFiles(): string[] {

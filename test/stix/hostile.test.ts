@@ -2,7 +2,7 @@ import { validateDocument } from '../../src/stix/document';
 import { ident, nestedLists, sdo, variant } from './fixtures/objects';
 import { judge, validator } from './helpers';
 
-/** Outcomes only: these inputs must be rejected (or accepted) promptly, never time out (validation spec §5). */
+/** Outcomes only: these inputs must be rejected (or accepted) promptly, never time out (docs/validation.md#redos). */
 describe('hostile inputs', () => {
   const nearMissTypes: Array<[string, string]> = [
     ['a 31-character type failing on its last character', `${'a-'.repeat(15)}!`],

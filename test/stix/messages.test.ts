@@ -12,7 +12,7 @@ describe('formatVerdictMessage', () => {
     expect(formatVerdictMessage(judge(variant('tool')))).toBeUndefined();
   });
 
-  test('when a verdict has an error and a warning, then the message matches validation spec §6', () => {
+  test('when a verdict has an error and a warning, then the message matches docs/validation.md#messages', () => {
     const obj = variant('network-traffic', { protocols: ['TCP'], is_active: true, end: T });
     expect(formatVerdictMessage(judge(obj))).toBe(
       "1 error, 1 warning: [network-traffic-active-no-end] /end: end is not allowed while is_active is true; " +

@@ -231,7 +231,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     });
 
     test('when versions arrive out of order, with two spec versions and deletes, then every query matches a direct reading of the pipeline', async () => {
-      // A deterministic shuffle of adds and deletes, checked against checklist §3.4 computed naively.
+      // A deterministic shuffle of adds and deletes, checked against docs/taxii.md#pipeline computed naively.
       let seed = 7;
       const rand = (n: number) => {
         seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

@@ -3,7 +3,7 @@
  * into filters and pipelines, the index definitions, that every page query is
  * hinted to an index whose keys deliver its filter and its order (so a change
  * that would make a page sort or scan fails here), and the selection core fed
- * with plain data against a direct reading of checklist §3.4. The same queries
+ * with plain data against a direct reading of docs/taxii.md#pipeline. The same queries
  * run on a real server in mongodb.test.ts when MONGODB_URI is set.
  */
 
@@ -170,7 +170,7 @@ interface Row extends CandidateDoc {
   collection: string;
 }
 
-describe('selection core against a direct reading of checklist §3.4', () => {
+describe('selection core against a direct reading of docs/taxii.md#pipeline', () => {
   // Deterministic data: 8 objects, out-of-order versions, two spec versions, some equal instants.
   let seed = 11;
   const rand = (n: number) => {
@@ -190,7 +190,7 @@ describe('selection core against a direct reading of checklist §3.4', () => {
     rows.push({ collection: 'c1', dateAdded, stixId, type: stixId.split('--')[0]!, version: versionKey, versionKey, specVersion });
   }
 
-  /** Checklist §3.4 read literally, over the whole data. */
+  /** docs/taxii.md#pipeline read literally, over the whole data. */
   function expected(query: RecordQuery): string[] {
     const specs = query.specVersions;
     const remaining = rows.filter((r) => (query.after === undefined || r.dateAdded > query.after) && (!Array.isArray(specs) || specs.includes(r.specVersion)));

@@ -9,7 +9,7 @@ import { STRATEGY } from '../passport-strategy';
 /**
  * Turns the request's credentials into a principal before any routing, so an
  * unauthenticated request gets 401 on every path and learns nothing about what
- * exists (checklist §1.4, §1.7). Failed logins are throttled per source address
+ * exists (docs/taxii.md#authentication). Failed logins are throttled per source address
  * and per account (an account's lock spares the addresses it last logged in from);
  * a throttled caller gets 429 before its credentials are checked.
  */

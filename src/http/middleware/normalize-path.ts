@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 
 /**
  * Collapses repeated slashes in the path before routing: FortiSOAR and MISP build
- * `…/api1//collections/` (checklist §1.8). Served directly, never redirected,
+ * `…/api1//collections/` (docs/client-quirks.md#slashes). Served directly, never redirected,
  * because clients that POST or use curl without -L do not follow redirects.
  */
 export const normalizePath: RequestHandler = (req, _res, next) => {

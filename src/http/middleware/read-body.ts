@@ -8,7 +8,7 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
  */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
   // A compressed body would be judged as bytes and fail as "not UTF-8"; say what is wrong
-  // instead (415, as body-parser maps an unsupported encoding; checklist §1.11).
+  // instead (415, as body-parser maps an unsupported encoding; docs/taxii.md#media-types).
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     return Promise.reject(new UnsupportedMediaTypeError(`Content-Encoding ${encoding} is not supported: send the body uncompressed.`));

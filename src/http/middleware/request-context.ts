@@ -7,7 +7,7 @@ export function requestContext(clock: MicroClock): RequestHandler {
   return (req, res, next) => {
     req.accord = { id: randomUUID(), receivedAt: clock() };
     res.setHeader('X-Request-Id', req.accord.id);
-    // Responses describe per-caller, changing data (checklist §1.8).
+    // Responses describe per-caller, changing data (docs/taxii.md#response-headers).
     res.setHeader('Cache-Control', 'no-store');
     next();
   };

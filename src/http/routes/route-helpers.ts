@@ -5,7 +5,7 @@ import type { Listing } from '../../taxii/read-objects';
 import { negotiateDialect, TAXII20_MEDIA_TYPE } from '../../taxii/media-types';
 import { sendTaxii } from '../respond';
 
-/** 406 unless the Accept header admits TAXII 2.1 (checklist §1.1); Content-Type is ignored on reads. */
+/** 406 unless the Accept header admits TAXII 2.1 (docs/taxii.md#media-types); Content-Type is ignored on reads. */
 export const negotiate: RequestHandler = (req, _res, next) => {
   req.accord.dialect = negotiateDialect(req.headers.accept, false);
   next();

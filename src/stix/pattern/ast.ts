@@ -105,7 +105,7 @@ export interface PropertyStep {
 
 export interface IndexStep {
   kind: 'index';
-  /** `*`, or the integer as written (a sign is possible; §4.3 checks it). */
+  /** `*`, or the integer as written (a sign is possible; pattern-list-index checks it). */
   index: '*' | string;
   position: Position;
 }

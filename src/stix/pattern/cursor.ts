@@ -1,6 +1,7 @@
 /**
  * A read position in the pattern text: offset in UTF-16 units (0-based), line and
- * column (1-based, column in code points), as spec §4.2 reports positions.
+ * column (1-based, column in code points), as docs/validation.md#pattern-parser
+ * reports positions.
  */
 import type { Position } from '../issues';
 import { END_OF_PATTERN, quoteToken } from './format';
@@ -71,7 +72,7 @@ export function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
-/** ASCII white space and the Unicode spaces of spec §4.1, skipped between tokens. */
+/** ASCII white space and the Unicode spaces of docs/validation.md#pattern-grammar, skipped between tokens. */
 export function isPatternSpace(c: number): boolean {
   if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
   if (c < 0x85) return false;

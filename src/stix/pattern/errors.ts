@@ -1,4 +1,4 @@
-/** Findings of the parse stage (spec §4.2, §4.3 pattern-syntax and pattern-limits). */
+/** Findings of the parse stage (pattern-syntax and pattern-limits; docs/validation.md#pattern-parser). */
 import type { Finding, Position, RuleLevel } from '../issues';
 
 export const PATTERN_POINTER = '/pattern';

@@ -1,9 +1,9 @@
-/** Rendering of values and tokens inside pattern messages (spec §0: `{v}` quoted, cut). */
+/** Rendering of values and tokens inside pattern messages (docs/validation.md#messages: `{v}` quoted, cut). */
 
 export const END_OF_PATTERN = 'end of pattern';
-/** `{v}` values are cut to 80 characters (spec §0). */
+/** `{v}` values are cut to 80 characters (docs/validation.md#messages). */
 export const VALUE_LIMIT = 80;
-/** Offending tokens are cut to 20 characters (spec §4.2). */
+/** Offending tokens are cut to 20 characters (docs/validation.md#pattern-parser). */
 export const TOKEN_LIMIT = 20;
 
 /**

@@ -1,6 +1,7 @@
 /**
- * STIX Patterning (STIX 2.1 §9; spec §4): parse a `pattern_type: stix` pattern and
- * apply the §4.3 rules. Pure: no I/O, no clock, linear in the pattern's length.
+ * STIX Patterning (STIX 2.1 §9; docs/validation.md#patterns): parse a
+ * `pattern_type: stix` pattern and apply the pattern rules. Pure: no I/O, no
+ * clock, linear in the pattern's length.
  */
 import type { Finding } from '../issues';
 import type { PatternAst } from './ast';
@@ -12,7 +13,7 @@ import { Tokenizer } from './tokenizer';
 export type * from './ast';
 export { MAX_NESTING } from './token-stream';
 
-/** Accord limit (spec §4.3 pattern-limits): 64 KiB of UTF-8, checked before tokenizing. */
+/** Accord limit (pattern-limits, docs/validation.md#limits): 64 KiB of UTF-8, checked before tokenizing. */
 export const MAX_PATTERN_BYTES = 64 * 1024;
 
 /** The parse alone, for tests and tools. */
@@ -28,7 +29,7 @@ export function parsePattern(pattern: string): { ok: true; ast: PatternAst } | {
   }
 }
 
-/** Parses a STIX pattern and applies the §4.3 rules; [] means valid. Every finding has pointer '/pattern'. */
+/** Parses a STIX pattern and applies the pattern rules; [] means valid. Every finding has pointer '/pattern'. */
 export function checkPattern(pattern: string): Finding[] {
   const parsed = parsePattern(pattern);
   return parsed.ok ? applyPatternRules(parsed.ast) : [parsed.finding];

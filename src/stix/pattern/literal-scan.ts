@@ -1,8 +1,8 @@
 /**
- * Character-level scanners for the quoted literals of spec §4.1 (`string`, `ts`,
- * `hex`, `bin`). Each starts just after the opening quote, stops after the closing
- * one, and reports the first character that breaks the grammar. Plain loops, so
- * time is linear in the literal's length.
+ * Character-level scanners for the quoted literals of
+ * docs/validation.md#pattern-grammar (`string`, `ts`, `hex`, `bin`). Each starts just
+ * after the opening quote, stops after the closing one, and reports the first character
+ * that breaks the grammar. Plain loops, so time is linear in the literal's length.
  */
 import type { Position } from '../issues';
 import { Cursor, isDigit, isHexDigit, isAsciiLetter } from './cursor';
@@ -60,7 +60,7 @@ function quoteEscape(next: string): string {
   return text.includes("'") ? `"${text}"` : `'${text}'`;
 }
 
-/** `t'YYYY-MM-DDTHH:MM:SS[.fraction]Z'` (spec §4.1 `ts`); the calendar is checked later. */
+/** `t'YYYY-MM-DDTHH:MM:SS[.fraction]Z'` (the grammar's `ts`); the calendar is checked later. */
 export function scanTimestamp(cur: Cursor): ScanResult {
   const start = cur.offset;
   for (const expected of 'DDDD-DD-DDTDD:DD:DD') {
@@ -87,7 +87,7 @@ export function scanTimestamp(cur: Cursor): ScanResult {
   return { ok: true, value: cur.src.slice(start, end) };
 }
 
-/** `h'…'`: pairs of hex digits (spec §4.1 `hex`). */
+/** `h'…'`: pairs of hex digits (the grammar's `hex`). */
 export function scanHex(cur: Cursor): ScanResult {
   const start = cur.offset;
   for (let n = 0; ; n++) {
@@ -103,7 +103,7 @@ export function scanHex(cur: Cursor): ScanResult {
 
 const BASE64_CHAR = 'base64 character';
 
-/** `b'…'`: padded base64, RFC 4648 alphabet (spec §4.1 `bin`). */
+/** `b'…'`: padded base64, RFC 4648 alphabet (the grammar's `bin`). */
 export function scanBinary(cur: Cursor): ScanResult {
   const start = cur.offset;
   let inGroup = 0;

@@ -1,4 +1,4 @@
-/** Checks on string operands that need more than their syntax (spec §4.3). */
+/** Checks on string operands that need more than their syntax (docs/validation.md#pattern-rules). */
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** Longest address-or-CIDR text worth parsing (a full IPv6 with embedded IPv4 and prefix is 49). */
@@ -28,8 +28,9 @@ export function isAddressOrCidr(value: string): boolean {
 export const MAX_REGEX_LENGTH = 4096;
 
 /**
- * Why a MATCHES operand does not compile as a JavaScript regex, or null. The regex
- * is only constructed, never executed (spec §4.3: PCRE is not run server-side).
+ * Why a MATCHES operand does not compile as a JavaScript regex, or null. The regex is
+ * only constructed, never executed (docs/validation.md#pattern-rules: PCRE is not run
+ * server-side).
  */
 export function regexProblem(source: string): string | null {
   if (source.length > MAX_REGEX_LENGTH) return `longer than ${MAX_REGEX_LENGTH} characters, not compiled`;

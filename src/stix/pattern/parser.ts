@@ -1,7 +1,8 @@
 /**
- * Recursive-descent parser for the grammar of spec §4.1 (STIX 2.1 §9). Operator
- * chains are loops; recursion happens only into brackets and parentheses, and
- * stops at MAX_NESTING. The first error ends the parse (spec §4.2).
+ * Recursive-descent parser for the grammar of docs/validation.md#pattern-grammar (STIX
+ * 2.1 §9). Operator chains are loops; recursion happens only into brackets and
+ * parentheses, and stops at MAX_NESTING. The first error ends the parse
+ * (docs/validation.md#pattern-parser).
  */
 import type { Position } from '../issues';
 import type {
@@ -156,7 +157,7 @@ export class Parser extends TokenStream {
     return this.test();
   }
 
-  /** `path [NOT] operation` or `[NOT] EXISTS path` (spec §4.1; EXISTS is new in STIX 2.1). */
+  /** `path [NOT] operation` or `[NOT] EXISTS path` (docs/validation.md#pattern-grammar; EXISTS is new in STIX 2.1). */
   private test(): ComparisonExpression {
     const position = this.tok.position;
     if (this.isWord('NOT')) {
@@ -243,7 +244,7 @@ export class Parser extends TokenStream {
     }
   }
 
-  /** Names with `-` must be quoted (spec §4.1: `hashes.'SHA-256'`). */
+  /** Names with `-` must be quoted (docs/validation.md#pattern-grammar: `hashes.'SHA-256'`). */
   private propertyStep(): PropertyStep {
     this.expected.add('property name');
     this.expected.add(LITERAL_LABEL.string);

@@ -1,6 +1,7 @@
 /**
- * Spec §4.3 rules over a parsed pattern. The walk recurses only where the parser
- * did (brackets and parentheses), so its depth is bounded by MAX_NESTING.
+ * The pattern rules (docs/validation.md#pattern-rules) over a parsed pattern. The walk
+ * recurses only where the parser did (brackets and parentheses), so its depth is
+ * bounded by MAX_NESTING.
  */
 import type { Finding } from '../issues';
 import { compareTimestamps } from '../timestamp';
@@ -8,7 +9,7 @@ import type { ComparisonExpression, ObservationExpression, PatternAst, Qualifier
 import { patternFinding } from './errors';
 import { checkTest, checkTimestampLiteral, isRealInstant } from './test-checks';
 
-/** Findings of every §4.3 rule, in order of position in the pattern. */
+/** Findings of every pattern rule, in order of position in the pattern. */
 export function applyPatternRules(ast: PatternAst): Finding[] {
   const out: Finding[] = [];
   walkObservation(ast, out);
@@ -64,7 +65,7 @@ function objectTypes(expr: ComparisonExpression, out: Finding[]): Set<string> {
         `no single object type satisfies this AND (${types})`,
         expr.operators[i - 1],
       );
-      // Spec §2: vendors pair SCO types inside one observation; standard downgrades this.
+      // docs/validation.md#leniencies: vendors pair SCO types inside one observation; standard downgrades this.
       finding.leniency = 'lenient-mixed-type-and';
       out.push(finding);
       return common;
@@ -79,7 +80,7 @@ const QUALIFIER_NAME: Record<Qualifier['kind'], string> = {
   startstop: 'START/STOP',
 };
 
-/** Spec §4.3: one qualifier of each kind per unit, positive WITHIN/REPEATS, START before STOP. */
+/** One qualifier of each kind per unit, positive WITHIN/REPEATS, START before STOP. */
 function checkQualifiers(qualifiers: Qualifier[], out: Finding[]): void {
   const seen = new Map<Qualifier['kind'], number>();
   for (const q of qualifiers) {

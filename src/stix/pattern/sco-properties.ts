@@ -1,6 +1,6 @@
 /**
  * Top-level properties of the 18 spec-defined SCO types (STIX 2.1 §6), for the
- * advisory pattern-unknown-property. Common SCO properties (§3.4) apply to all.
+ * advisory pattern-unknown-property. Common SCO properties (STIX 2.1 §3.2) apply to all.
  */
 
 const COMMON = ['type', 'id', 'spec_version', 'object_marking_refs', 'granular_markings', 'defanged', 'extensions'];

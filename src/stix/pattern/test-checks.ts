@@ -1,4 +1,4 @@
-/** Spec §4.3 rules on one comparison or EXISTS test: its object path and literals. */
+/** Pattern rules (docs/validation.md#pattern-rules) on one comparison or EXISTS test: its object path and literals. */
 import type { Finding } from '../issues';
 import { calendarProblem, splitTimestamp } from '../timestamp';
 import type { ComparisonTest, ExistsTest, Literal, ObjectPath, PathStep, TimestampLiteral } from './ast';
@@ -52,13 +52,13 @@ function checkPath(path: ObjectPath, out: Finding[]): void {
     if (!isPropertyName(first.name)) {
       out.push(patternFinding('pattern-property-name', 'must', `${quote(first.name)} is not a valid property name`, first.position));
     } else if (!first.name.startsWith('x_') && isUnknownScoProperty(path.objectType, first.name)) {
-      // Custom x_ properties are legal on SCOs (spec §3.2), so only other names draw the advisory.
+      // Custom x_ properties are legal on SCOs (docs/validation.md#properties), so only other names draw the advisory.
       const message = `${quote(first.name)} is not a property of ${path.objectType}`;
       out.push(patternFinding('pattern-unknown-property', 'advisory', message, first.position));
     }
   }
   for (const step of path.steps) {
-    // The grammar's int admits a sign; Accord accepts no '-' at all, `-0` included (spec §4.3).
+    // The grammar's int admits a sign; Accord accepts no '-' at all, `-0` included (docs/validation.md#pattern-rules).
     if (step.kind === 'index' && step.index.startsWith('-')) {
       const message = `list index ${quote(step.index)} must be a non-negative integer or *`;
       out.push(patternFinding('pattern-list-index', 'must', message, step.position));
@@ -66,7 +66,7 @@ function checkPath(path: ObjectPath, out: Finding[]): void {
   }
 }
 
-/** Spec §4.3: `t'…'` literals pass the §3.3 calendar check. */
+/** `t'…'` literals pass the timestamp calendar check (docs/validation.md#pattern-rules). */
 export function checkTimestampLiteral(literal: TimestampLiteral, out: Finding[]): void {
   if (!isRealInstant(literal.value)) {
     out.push(patternFinding('pattern-timestamp-literal', 'must', `${quote(literal.value)} is not a real UTC instant`, literal.position));
@@ -78,7 +78,7 @@ export function isRealInstant(value: string): boolean {
   return parts !== null && calendarProblem(parts) === null;
 }
 
-/** Spec §4.3: a `hashes.<known algorithm>` path takes the §3.9 value forms. */
+/** A `hashes.<known algorithm>` path takes that algorithm's value form (docs/validation.md#pattern-rules). */
 function checkHashLiterals(path: ObjectPath, literals: Literal[], out: Finding[]): void {
   const algorithm = hashPathAlgorithm(path.steps);
   if (algorithm === null) return;

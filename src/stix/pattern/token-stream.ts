@@ -1,13 +1,14 @@
 /**
- * One-token lookahead over the tokenizer for the parser (spec §4.2): it gathers the
- * labels of every token tried at the current position, so a syntax error can name
- * the sorted set of acceptable tokens, and it guards the nesting depth.
+ * One-token lookahead over the tokenizer for the parser
+ * (docs/validation.md#pattern-parser): it gathers the labels of every token tried at
+ * the current position, so a syntax error can name the sorted set of acceptable tokens,
+ * and it guards the nesting depth.
  */
 import { limitsFinding, PatternError, syntaxFinding } from './errors';
 import { END_OF_PATTERN, quoteToken } from './format';
 import type { Token, Tokenizer } from './tokenizer';
 
-/** Accord limit (spec §4.3 pattern-limits): brackets and parentheses open at once. */
+/** Accord limit (pattern-limits, docs/validation.md#limits): brackets and parentheses open at once. */
 export const MAX_NESTING = 100;
 
 export class TokenStream {

@@ -1,5 +1,5 @@
 /**
- * Hand-written, on-demand tokenizer for STIX patterns (spec §4.1 lexical points,
+ * Hand-written, on-demand tokenizer for STIX patterns (docs/validation.md#pattern-grammar,
  * STIX 2.1 §9). One pass, no backtracking, no regular expressions.
  */
 import type { Position } from '../issues';
@@ -103,7 +103,7 @@ export class Tokenizer {
     return { kind: 'word', text, value: text, position: start };
   }
 
-  /** Spec §4.1 `int` / `float`; an int with a leading zero (`05`) is no token at all. */
+  /** The grammar's `int` / `float`; an int with a leading zero (`05`) is no token at all. */
   private number(start: Position): Token {
     const cur = this.cur;
     if (cur.code() === 0x2b || cur.code() === 0x2d) cur.bump();

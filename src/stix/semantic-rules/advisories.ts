@@ -1,4 +1,4 @@
-/** Advisories (validation spec §3.14): `info` in both profiles, only with advice on. */
+/** Advisories (docs/validation.md#advisories): `info` in both profiles, only with advice on. */
 import { isLowerHyphenated } from '../formats';
 import { identifierPrefix } from '../identifier';
 import { childPointer } from '../pointer';

@@ -1,6 +1,6 @@
 /**
  * Rules on common properties beyond their schema (STIX 2.1 §2.5, §2.11, §7.2.3;
- * validation spec §3.4): citation URLs and CVE/CAPEC ids (profile-dependent),
+ * docs/validation.md#common-properties): citation URLs and CVE/CAPEC ids (profile-dependent),
  * kill-chain naming, granular-marking selectors.
  */
 import { isLowerHyphenated } from '../formats';
@@ -32,7 +32,7 @@ function matches(pattern: RegExp, value: string): boolean {
 
 /**
  * STIX 2.1 §2.5 (cve, capec source names), with the lenient-vuln-ref-shape scope of
- * validation spec §2. Ambiguity: applied to the external references of every object,
+ * docs/validation.md#leniencies. Ambiguity: applied to the external references of every object,
  * source names compared case-insensitively.
  */
 function checkVulnRef(ref: Record<string, unknown>, pointer: string, ctx: RuleContext): void {

@@ -1,7 +1,7 @@
 /**
- * Extensions and custom objects (STIX 2.1 §7.3, §11; validation spec §3.11). Keys are
- * checked here, length first, before any schema: the OASIS `-ext` key pattern is a
- * ReDoS risk (validation spec §5).
+ * Extensions and custom objects (STIX 2.1 §7.3, §11;
+ * docs/validation.md#custom-objects). Keys are checked here, length first, before any
+ * schema: the OASIS `-ext` key pattern is a ReDoS risk (docs/validation.md#redos).
  */
 import { isTypeName, parseIdentifier } from '../identifier';
 import { isExtensionDefinitionKey } from '../object-class';

@@ -1,4 +1,4 @@
-/** Identifier and spec_version rules (STIX 2.1 §2.9, §3.1; validation spec §3.1). */
+/** Identifier and spec_version rules (STIX 2.1 §2.9, §3.1; docs/validation.md#identifiers). */
 import { parseIdentifier, identifierPrefix } from '../identifier';
 import { finding } from '../rules';
 import { texts } from '../texts';
@@ -59,7 +59,7 @@ export function checkIdentifier(ctx: RuleContext): void {
   if (!hasContributing && version !== 4) {
     ctx.out.push(finding('sco-id-v4', '/id', texts.scoIdV4(ctx.type, version)));
   } else if (hasContributing && version !== 5 && ctx.advice) {
-    // SCO ids are never recomputed (validation spec §3.1): producers canonicalise differently.
+    // SCO ids are never recomputed (docs/validation.md#identifiers): producers canonicalise differently.
     ctx.out.push(finding('sco-id-deterministic', '/id', `${ctx.type} has ID-contributing properties; a v5 UUID is expected, found v${version}`));
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The semantic rules of each type, assembled once at start-up so that validating an
- * object runs a precomputed list (validation spec §5, performance).
+ * object runs a precomputed list, with nothing assembled per request.
  */
 import { classOfType, type CommonClass } from '../object-class';
 import { checkReferences, COMMON_REFS, TYPE_REFS, type RefSpec } from '../references';

@@ -1,5 +1,5 @@
 /**
- * marking-definition rules beyond the schema (STIX 2.1 §7.2.1; validation spec §3.10):
+ * marking-definition rules beyond the schema (STIX 2.1 §7.2.1; docs/validation.md#tlp):
  * never versioned, never self-marking, and the TLP objects exactly as published.
  */
 import type { Finding } from '../issues';
@@ -93,7 +93,7 @@ export function checkMarkingDefinition(ctx: RuleContext): void {
     ctx.out.push(
       finding('marking-definition-unversioned', '/modified', 'marking definitions are never versioned; modified not allowed', 'lenient-marking-modified'),
     );
-    // The leniency tolerates the property, not any value: it is still a timestamp (§3.2, §3.3).
+    // The leniency tolerates the property, not any value: it is still a timestamp (docs/validation.md#timestamps).
     if (modified === null) ctx.out.push(finding('null-value', '/modified', texts.nullValue()));
     else {
       const problem = typeof modified === 'string' ? timestampFailure(modified, true) : { rule: 'timestamp-format' as const, text: texts.timestampFormat(modified) };

@@ -1,4 +1,4 @@
-/** extension-definition rules beyond the schema (STIX 2.1 §7.3; validation spec §3.10). */
+/** extension-definition rules beyond the schema (STIX 2.1 §7.3; docs/validation.md#meta-objects). */
 import { finding } from '../rules';
 import type { RuleContext } from './context';
 

@@ -1,7 +1,7 @@
 /**
- * Property-level rules the schemas cannot express (STIX 2.1 §3.1, §11.1; validation
- * spec §3.2): custom property names, reserved names, and empty lists, whose severity
- * depends on the profile (lenient-empty-list).
+ * Property-level rules the schemas cannot express (STIX 2.1 §3.1, §11.1;
+ * docs/validation.md#properties): custom property names, reserved names, and empty
+ * lists, whose severity depends on the profile (lenient-empty-list).
  */
 import { isCustomPropertyName, isPropertyName } from '../formats';
 import type { Finding } from '../issues';
@@ -15,12 +15,12 @@ import { PREDEFINED_EXTENSIONS } from './extensions';
 /** STIX 2.1 §3.1: names no producer may use as properties. */
 export const RESERVED_PROPERTIES: ReadonlySet<string> = new Set(['severity', 'action', 'username', 'phone_numbers']);
 
-/** Lists an object cannot omit: an empty one is an error in every profile (validation spec §2). */
+/** Lists an object cannot omit: an empty one is an error in every profile (docs/validation.md#leniencies). */
 const REQUIRED_LISTS: ReadonlySet<string> = new Set(['object_refs', 'protocols', 'selectors', 'extension_types']);
 /** Ambiguity: archive-ext requires contains_refs (STIX 2.1 §6.7.2), so it is treated as a required list too. */
 const ARCHIVE_REQUIRED_LISTS: ReadonlySet<string> = new Set(['contains_refs']);
 
-/** Properties handled by the marking rules (never versioned, §3.10) rather than as custom. */
+/** Properties handled by the marking rules (never versioned, docs/validation.md#meta-objects) rather than as custom. */
 const MARKING_VERSIONING = new Set(['modified', 'revoked']);
 
 function emptyListFinding(pointer: string, required: boolean): Finding {
@@ -57,7 +57,7 @@ function findEmptyLists(
   }
 }
 
-/** A custom value is opaque below its top level (validation spec §3.2): only null and [] count. */
+/** A custom value is opaque below its top level (docs/validation.md#properties): only null and [] count. */
 function checkOpaqueValue(value: unknown, pointer: string, out: Finding[]): void {
   if (value === null) out.push(finding('null-value', pointer, texts.nullValue()));
   else if (Array.isArray(value) && value.length === 0) out.push(emptyListFinding(pointer, false));
@@ -107,7 +107,7 @@ export function checkProperties(ctx: RuleContext): void {
     }
     if (isMarking && MARKING_VERSIONING.has(key)) continue;
     if (customType) {
-      // A custom type's own properties follow the general naming rule (validation spec §3.2).
+      // A custom type's own properties follow the general naming rule (docs/validation.md#properties).
       if (!isPropertyName(key)) ctx.out.push(finding('property-name', pointer, texts.propertyName(key)));
     } else {
       if (!isCustomPropertyName(key)) {

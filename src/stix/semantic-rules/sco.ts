@@ -1,4 +1,4 @@
-/** SCO rules beyond the schemas (STIX 2.1 §6; validation spec §3.9, §3.14). */
+/** SCO rules beyond the schemas (STIX 2.1 §6; docs/validation.md#scos). */
 import { REGISTERED_TOP_LEVEL_TYPES } from '../formats';
 import { childPointer } from '../pointer';
 import { finding } from '../rules';

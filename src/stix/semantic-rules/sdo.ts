@@ -1,4 +1,4 @@
-/** SDO rules beyond the schemas (STIX 2.1 §4; validation spec §3.7, §4). */
+/** SDO rules beyond the schemas (STIX 2.1 §4; docs/validation.md#sdos). */
 import { isLowerHyphenated } from '../formats';
 import { identifierPrefix, isTypeName } from '../identifier';
 import { isCountryCode } from '../language-tag';
@@ -82,7 +82,7 @@ export function checkIndicator(ctx: RuleContext): void {
   if (obj['pattern_type'] !== 'stix' || typeof pattern !== 'string') return;
   for (const f of checkPattern(pattern)) {
     if (f.level === 'advisory' && !ctx.advice) continue;
-    // lenient-mixed-type-and (validation spec §2): vendors pair SCO types in one observation.
+    // lenient-mixed-type-and (docs/validation.md#leniencies): vendors pair SCO types in one observation.
     if (f.rule === 'pattern-single-type-and' && f.leniency === undefined) ctx.out.push({ ...f, leniency: 'lenient-mixed-type-and' });
     else ctx.out.push(f);
   }

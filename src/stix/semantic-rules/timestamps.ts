@@ -1,6 +1,6 @@
 /**
  * Order between two timestamps of one object (STIX 2.1 §3.2, §4, §5, §6.12;
- * validation spec §3.3), compared as exact instants, never through `Date`.
+ * docs/validation.md#timestamps), compared as exact instants, never through `Date`.
  * Malformed timestamps are the schema's concern; they are skipped here.
  */
 import { splitTimestamp, calendarProblem, keyOfParts } from '../timestamp';
@@ -84,5 +84,5 @@ export const checkTrafficTimes = orderRule({
   text: (e, s) => `end ${e} is earlier than start ${s}`,
 });
 
-/** Types carrying first_seen/last_seen (validation spec §3.3). */
+/** Types carrying first_seen/last_seen (docs/validation.md#timestamps). */
 export const SEEN_TYPES: ReadonlySet<string> = new Set(['campaign', 'infrastructure', 'intrusion-set', 'malware', 'threat-actor', 'sighting']);

@@ -2,7 +2,7 @@
  * Writing records. Each write is one transaction that first bumps the TAXII
  * collection's counter document: concurrent writers to one collection, in any
  * process, conflict there and run one after the other, so dateAdded values are
- * assigned as `max(clock, last + 1)` (checklist §4.2) and become visible in
+ * assigned as `max(clock, last + 1)` (docs/taxii.md#date-added) and become visible in
  * their order: a writer can only take the counter after the previous one has
  * committed. Duplicate detection reads inside that transaction; the unique
  * indexes are the backstop, and a refused insert is retried once, when the read
@@ -99,7 +99,7 @@ export class RecordWriter {
       const stored = await this.findExisting(session, collectionId, records.map((r) => r.id), wanted, true);
       const outcomes: AddOutcome[] = [];
       const docs: RecordDoc[] = [];
-      // Earlier records of this same call count as stored (checklist §4.1: same version means same id and instant).
+      // Earlier records of this same call count as stored (docs/taxii.md#versioning: same version means same id and instant).
       const seen = new Map<string, Existing>();
       for (const record of records) {
         const identity = versionIdentity(record.id, record.versionKey);

@@ -111,7 +111,7 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: INDEX.recordsByVersion, key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true },
     // match[type] pages: one ordered scan per type, merged in dateAdded order.
     { name: INDEX.recordsByType, key: { collection: 1, type: 1, dateAdded: 1 } },
-    // An object without a version has exactly one record (checklist §4.1): enforced under concurrency.
+    // An object without a version has exactly one record (docs/taxii.md#versioning): enforced under concurrency.
     {
       name: INDEX.versionlessRecords,
       key: { collection: 1, stixId: 1 },

@@ -4,7 +4,7 @@
  * statements stay cacheable and no list can exceed SQLite's variable limit.
  *
  * Version selection is relative to the records left after the bound and the
- * spec-version filter (checklist §3.4): a record is the `last` of its object when
+ * spec-version filter (docs/taxii.md#pipeline): a record is the `last` of its object when
  * no other remaining record of the same id has a later version (the rules of
  * store/selection.ts, against which the contract suite checks this SQL). The
  * version marks (version-marks.ts) answer that per row; subqueries on

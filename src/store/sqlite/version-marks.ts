@@ -1,7 +1,7 @@
 /**
  * Version marks: per record, the latest date_added among the other versions of
  * the same object that would outrank it. With them, "the last (or first) version
- * among the records added after the bound B" (checklist §3.4) is a column test,
+ * among the records added after the bound B" (docs/taxii.md#pipeline) is a column test,
  * `mark IS NULL OR mark <= B`, instead of a subquery per row:
  * - newer_at: latest date_added of a same-spec version with a higher version key
  *   (r is `last` after B unless such a version was added after B);

@@ -18,7 +18,7 @@ function nestingFinding(offset: number) {
   };
 }
 
-describe('checkPattern on hostile input (spec §5 probes; outcomes, not timings)', () => {
+describe('checkPattern on hostile input (docs/validation.md#redos; outcomes, not timings)', () => {
   it('when a pattern is exactly 64 KiB, then it is parsed and valid', () => {
     const pattern = patternOfBytes(MAX_PATTERN_BYTES);
     expect(pattern.length).toBe(65536);

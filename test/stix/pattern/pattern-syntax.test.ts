@@ -13,7 +13,7 @@ interface SyntaxCase {
   found: string;
 }
 
-/** Every case stops at its first error with rule pattern-syntax (spec §4.2). */
+/** Every case stops at its first error with rule pattern-syntax (docs/validation.md#pattern-parser). */
 const SYNTAX: SyntaxCase[] = [
   { name: 'the brackets are missing', pattern: 'file:size = 1280', at: [1, 1, 0], expected: "'(', '['", found: "'file'" },
   { name: 'the pattern is empty', pattern: '', at: [1, 1, 0], expected: "'(', '['", found: 'end of pattern' },

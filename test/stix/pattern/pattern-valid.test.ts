@@ -27,7 +27,7 @@ const VALID: Array<[string, string]> = [
   ['NOT EXISTS tests a path', '[NOT EXISTS windows-registry-key:values]'],
   ['NOT precedes =', "[file:name NOT = 'a']"],
   ['NOT precedes >', '[file:size NOT > 10]'],
-  // Every literal type (spec §4.1).
+  // Every literal type (docs/validation.md#pattern-grammar).
   ['an int has a sign', '[network-traffic:src_port = +443]'],
   ['a float has digits on both sides', "[file:extensions.'windows-pebinary-ext'.sections[*].entropy > 7.0]"],
   ['a float starts with the dot and a sign', '[x-acme-score:value >= -.5]'],
