@@ -116,6 +116,13 @@ export class StoreUnavailableError extends AccordError {
   }
 }
 
+/** TAXII 2.0 range paging (`Range: items=a-b`) asked for items past the end. */
+export class RangeNotSatisfiableError extends AccordError {
+  constructor(readonly total: number) {
+    super('range_not_satisfiable', 'Range Not Satisfiable', `The collection holds ${total} matching objects; ask for items within 0-${Math.max(total - 1, 0)}.`);
+  }
+}
+
 export class ConfigError extends AccordError {
   constructor(readonly problems: string[]) {
     super('config_invalid', 'Invalid configuration', `Invalid configuration:\n  ${problems.join('\n  ')}`);

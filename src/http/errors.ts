@@ -4,10 +4,9 @@
  */
 
 import type { ErrorRequestHandler } from 'express';
-import { AccordError, MethodNotAllowedError, TooManyRequestsError, type ErrorCode } from '../errors';
+import { AccordError, MethodNotAllowedError, RangeNotSatisfiableError, TooManyRequestsError, type ErrorCode } from '../errors';
 import type { Logger } from '../log/logger';
 import { TAXII20_MEDIA_TYPE } from '../taxii/media-types';
-import { RangeNotSatisfiableError } from '../taxii/taxii20';
 import { sendTaxii } from './respond';
 
 const STATUS: Record<ErrorCode, number> = {

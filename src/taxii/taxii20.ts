@@ -8,19 +8,13 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { AccordError } from '../errors';
+import { RangeNotSatisfiableError } from '../errors';
 import type { Scope } from '../partnerships/scope';
 import { formatMicros } from '../stix/timestamp';
 import type { TaxiiContext } from './context';
 import { parseTaxii20Query, toRecordQuery } from './query';
 import { requireObject } from './read-objects';
 import { requireRead, resolveCollection } from './resolve';
-
-export class RangeNotSatisfiableError extends AccordError {
-  constructor(readonly total: number) {
-    super('range_not_satisfiable', 'Range Not Satisfiable', `The collection holds ${total} matching objects; ask for items within 0-${Math.max(total - 1, 0)}.`);
-  }
-}
 
 export interface Bundle20 {
   status: 200 | 206;
