@@ -8,7 +8,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { parse, stringify } from 'yaml';
+import { ADMIN_ACTIONS } from '../../src/admin/index';
 import { projectRoot } from '../../src/paths';
 import { ERROR_CODES } from '../../src/http/errors';
 import { HEALTH_PATH } from '../../src/http/app';
@@ -53,6 +55,20 @@ test('when the app routes are listed, then openapi.yaml documents exactly those 
   const served = appRoutes();
   expect(served.get(HEALTH_PATH)).toEqual(['get']);
   expect(Object.fromEntries(served)).toEqual(Object.fromEntries(documented));
+});
+
+test('when admin actions are compared, then openapi.yaml publishes each request body schema exactly as its action declares it', () => {
+  const differing: string[] = [];
+  for (const action of ADMIN_ACTIONS) {
+    for (const binding of action.http === undefined ? [] : 'path' in action.http ? [action.http] : action.http) {
+      const path = binding.path.replace(/:(\w+)/g, '{$1}');
+      const published = doc.paths[path]?.[binding.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+      const declared = action.body === undefined ? undefined : JSON.parse(JSON.stringify(action.body));
+      // The message gives the schema to paste, so fixing a difference is a copy.
+      if (!isDeepStrictEqual(published, declared)) differing.push(`${binding.method} ${path} (${action.name}) should publish:\n${stringify(declared)}`);
+    }
+  }
+  expect(differing).toEqual([]);
 });
 
 test('when error codes are compared, then openapi.yaml lists every code the error mapper knows', () => {
