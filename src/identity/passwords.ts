@@ -27,10 +27,6 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export function isPasswordHash(value: string): boolean {
-  return HASH_SHAPE.test(value);
-}
-
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   const m = HASH_SHAPE.exec(hash);
   if (!m) return false;

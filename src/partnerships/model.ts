@@ -19,41 +19,6 @@ export type PartnershipKind = (typeof PARTNERSHIP_KINDS)[number];
 export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
 
-export interface Organisation {
-  id: string;
-  name: string;
-  description?: string;
-  created: string;
-}
-
-export interface User {
-  username: string;
-  organisationId: string;
-  passwordHash: string;
-  /** Server administrators manage organisations, users, keys and every partnership. */
-  admin: boolean;
-  created: string;
-}
-
-export interface ApiKey {
-  id: string;
-  organisationId: string;
-  label?: string;
-  /** `sha256:<hex>` of the secret part; the secret itself is shown once and never stored. */
-  secretHash: string;
-  created: string;
-  expiresAt?: string;
-  revokedAt?: string;
-}
-
-export interface Certificate {
-  /** SHA-256 fingerprint of the DER certificate, upper-case hex without separators. */
-  fingerprint: string;
-  organisationId: string;
-  subject?: string;
-  created: string;
-}
-
 export interface Partnership {
   /** The API root path segment; also the partnership's id. */
   path: string;

@@ -59,8 +59,3 @@ export function commonClassOfCustom(obj: Record<string, unknown>): { cls: Common
   const sdoLike = obj['created'] !== undefined || obj['modified'] !== undefined;
   return { cls: sdoLike ? 'sdo' : 'sco', declared: false };
 }
-
-/** The class a target type counts as for reference checks (custom stays custom). */
-export function targetClass(type: string): ObjectClass | 'bundle' {
-  return type === 'bundle' ? 'bundle' : classOfType(type);
-}

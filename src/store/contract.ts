@@ -57,7 +57,7 @@ export type VersionSelector = { all: true } | { all: false; first: boolean; last
 export interface RecordQuery {
   collectionId: string;
   /** Exclusive lower bound on dateAdded. */
-  after?: number;
+  after?: number | undefined;
   ids?: string[];
   types?: string[];
   /**
@@ -67,12 +67,12 @@ export interface RecordQuery {
   specVersions: 'latest' | 'all' | string[];
   versions: VersionSelector;
   /** At most this many records; undefined means no limit. */
-  limit?: number;
+  limit?: number | undefined;
   /**
    * Skip this many matching records first. Only TAXII 2.0 range paging
    * (`Range: items=a-b`) uses it; TAXII 2.1 pages by keyset (`after`).
    */
-  offset?: number;
+  offset?: number | undefined;
   withBody: boolean;
 }
 

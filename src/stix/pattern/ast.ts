@@ -77,8 +77,6 @@ export type ComparisonTest =
   | { kind: 'comparison'; path: ObjectPath; negated: boolean; operator: 'IN'; value: Literal[]; position: Position }
   | { kind: 'comparison'; path: ObjectPath; negated: boolean; operator: StringOperator; value: StringLiteral; position: Position };
 
-export type ComparisonOperator = ComparisonTest['operator'];
-
 export interface ExistsTest {
   kind: 'exists';
   path: ObjectPath;
