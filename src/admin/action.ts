@@ -75,6 +75,10 @@ export interface AdminAction<I = any, O = any> {
   who: Who;
   /** JSON schema of the request body, exactly as openapi.yaml publishes it. */
   body?: object;
+  /** Input fields that come from the URL path or positional arguments. */
+  params?: readonly string[];
+  /** Input fields that may narrow a listing (CLI options, or a path or query where a route gives them). */
+  optionalParams?: readonly string[];
   run(input: I, ctx: AdminContext, actor: Actor): Promise<O>;
   audit?(output: O, input: I): AuditLine;
   /** The wire shape (snake_case; never a password hash or a key's secret hash); undefined sends no body. */
@@ -93,7 +97,7 @@ export interface AdminResource {
 }
 
 /** The body a schema describes; properties with a default stay optional (validation adds none). */
-export type BodyOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: true }> : unknown;
+export type BodyOf<S> = [S] extends [never] ? unknown : S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: true }> : never;
 
 /**
  * Declares an action in two steps: first what its input is made of (the body
@@ -102,14 +106,14 @@ export type BodyOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedProp
  * itself. (One step would make TypeScript infer the input and the output together,
  * and the schema-derived body type is then too costly for it: TS2589.)
  */
-export function defineAction<const S extends object | undefined = undefined, const P extends string = never, const Q extends string = never>(shape: {
+export function defineAction<const S extends object = never, const P extends string = never, const Q extends string = never>(shape: {
   body?: S;
   params?: readonly P[];
   optionalParams?: readonly Q[];
 }): ActionBuilder<BodyOf<S>, P, Q> {
-  return (spec) => (shape.body === undefined ? spec : { ...spec, body: shape.body });
+  return (spec) => ({ ...spec, ...shape });
 }
 
 type ActionBuilder<B, P extends string, Q extends string> = <O>(
-  spec: Omit<AdminAction<B & { readonly [K in P]: string } & { readonly [K in Q]?: string }, O>, 'body'>,
+  spec: Omit<AdminAction<B & { readonly [K in P]: string } & { readonly [K in Q]?: string }, O>, 'body' | 'params' | 'optionalParams'>,
 ) => AdminAction<B & { readonly [K in P]: string } & { readonly [K in Q]?: string }, O>;

@@ -70,3 +70,12 @@ test('when a CLI command names something missing, then it fails with the reason'
   await expect(accord('member', 'add', 'op-cli', 'nobody', '--role', 'consumer')).rejects.toThrow('No organisation nobody.');
   await expect(accord('member', 'add', 'op-cli', 'alpha', '--role', 'owner')).rejects.toThrow('role "owner"');
 });
+
+test('when a collection and a partnership are changed at the CLI, then the options reach the same checks as the admin API', async () => {
+  const [id] = (await accord('collection', 'list', 'api1')).split('\n')[0]!.split('\t');
+  expect(await accord('collection', 'update', 'api1', id!, '--ceiling', 'amber', '--title', 'Renamed at the CLI')).toBe(`${id}\trw\tRenamed at the CLI\tamber\n`);
+  await expect(accord('collection', 'update', 'api1', id!, '--ceiling', 'purple')).rejects.toThrow('marking_ceiling "purple": one of clear');
+  expect(JSON.parse(await accord('--json', 'partnership', 'update', 'api1', '--max-content-length', '5000', '--always-list-objects', 'true'))).toMatchObject({ max_content_length: 5000, always_list_objects: true });
+  await expect(accord('partnership', 'update', 'api1', '--always-list-objects', 'maybe')).rejects.toThrow('always_list_objects: must be boolean');
+  await expect(accord('partnership', 'update', 'api1', '--start', '2027-01-01', '--end', '2026-12-31')).rejects.toThrow('start_date 2027-01-01 is after end_date 2026-12-31');
+});
