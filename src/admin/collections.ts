@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { isAdministrator } from '../identity/principal';
-import { COLLECTIONS, partnershipRef, TLP_LEVELS, type Collection } from '../partnerships/model';
+import { COLLECTIONS, partnershipRef, type Collection } from '../partnerships/model';
 import { PROFILES } from '../stix/issues';
+import { TLP_LEVELS } from '../stix/tlp';
 import { defineAction, type AdminResource, type BodyOf } from './action';
 import { listOf } from './wire';
 

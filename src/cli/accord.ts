@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import { AccordError } from '../errors';
+import { isProfile, PROFILES } from '../stix/issues';
 import { registerAdminCommands } from './admin-commands';
 import { configPath } from './context';
 import { Doctor } from './doctor';
@@ -39,11 +40,12 @@ export function buildProgram(): Command {
     .option('--format <format>', 'text or json', 'text')
     .option('--advice', 'also report advisories')
     .action(async (files: string[], options: { profile: string; format: string; advice?: boolean }) => {
-      if (!['standard', 'strict'].includes(options.profile)) throw new Error('--profile must be standard or strict');
-      if (!['text', 'json'].includes(options.format)) throw new Error('--format must be text or json');
+      const { profile, format } = options;
+      if (!isProfile(profile)) throw new Error(`--profile must be ${PROFILES.join(' or ')}`);
+      if (format !== 'text' && format !== 'json') throw new Error('--format must be text or json');
       process.exitCode = await validateCommand(
         files,
-        { profile: options.profile as 'standard' | 'strict', format: options.format as 'text' | 'json', advice: options.advice ?? false },
+        { profile, format, advice: options.advice ?? false },
         { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
         readStdinBytes,
       );

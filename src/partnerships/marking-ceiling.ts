@@ -5,13 +5,12 @@
  * Only the published ids count (docs/validation.md#tlp: look-alike ids are not TLP).
  */
 
-import { TLP1_MARKINGS, TLP2_MARKINGS } from '../stix/tlp';
-import { TLP_LEVELS, type TlpLevel } from './model';
+import { TLP1_MARKINGS, TLP2_MARKINGS, TLP_LEVELS, type TlpLevel } from '../stix/tlp';
 
 /** TLP 1.0 WHITE means TLP 2.0 CLEAR; the other 1.0 levels keep their names. */
 const LEVEL_OF_ID = new Map<string, { level: TlpLevel; name: string }>([
-  ...TLP1_MARKINGS.map((m) => [m.id, { level: (m.level === 'white' ? 'clear' : m.level) as TlpLevel, name: `${m.name} (TLP 1.0)` }] as const),
-  ...TLP2_MARKINGS.map((m) => [m.id, { level: m.level as TlpLevel, name: m.name }] as const),
+  ...TLP1_MARKINGS.map((m) => [m.id, { level: m.level === 'white' ? 'clear' : m.level, name: `${m.name} (TLP 1.0)` }] as const),
+  ...TLP2_MARKINGS.map((m) => [m.id, { level: m.level, name: m.name }] as const),
 ]);
 
 /** Why the object breaks the ceiling, or null when it does not. */

@@ -7,6 +7,7 @@
 
 import { organisationRef } from '../identity/model';
 import type { Profile } from '../stix/issues';
+import type { TlpLevel } from '../stix/tlp';
 import type { EntityLayout } from '../store/entity-table';
 
 export const ROLES = ['consumer', 'publisher', 'steward'] as const;
@@ -15,9 +16,6 @@ export type Role = (typeof ROLES)[number];
 export const PARTNERSHIP_KINDS = ['bilateral', 'working_group', 'regional_operation'] as const;
 export type PartnershipKind = (typeof PARTNERSHIP_KINDS)[number];
 
-/** TLP 2.0 levels from least to most restrictive; TLP 1.0 markings map onto them. */
-export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
-export type TlpLevel = (typeof TLP_LEVELS)[number];
 
 export interface Partnership {
   /** The API root path segment; also the partnership's id. */

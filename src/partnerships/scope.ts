@@ -23,8 +23,8 @@ import {
   type Partnership,
   type Rights,
   type Role,
-  type TlpLevel,
 } from './model';
+import type { TlpLevel } from '../stix/tlp';
 
 export interface ApiRootInfo {
   path: string;

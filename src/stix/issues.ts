@@ -6,6 +6,10 @@
 
 export const PROFILES = ['standard', 'strict'] as const;
 export type Profile = (typeof PROFILES)[number];
+
+export function isProfile(value: string): value is Profile {
+  return (PROFILES as readonly string[]).includes(value);
+}
 export type Severity = 'error' | 'warning' | 'info';
 /** `must` is a spec (or Accord) MUST, `should` a SHOULD, `advisory` never an error. */
 export type RuleLevel = 'must' | 'should' | 'advisory';

@@ -12,7 +12,7 @@ import { isObject, type RuleContext } from './context';
 
 const TLP1_BY_ID = new Map(TLP1_MARKINGS.map((m) => [m.id, m]));
 const TLP2_BY_ID = new Map(TLP2_MARKINGS.map((m) => [m.id, m]));
-const TLP2_BY_LEVEL = new Map(TLP2_MARKINGS.map((m) => [m.level, m]));
+const TLP2_BY_LEVEL = new Map<string, PublishedTlp>(TLP2_MARKINGS.map((m) => [m.level, m]));
 const TLP1_PROPERTIES = new Set(['type', 'spec_version', 'id', 'created', 'definition_type', 'definition', 'name']);
 const TLP2_PROPERTIES = new Set(['type', 'spec_version', 'id', 'created', 'name', 'extensions']);
 
