@@ -7,10 +7,10 @@
 
 import { UnprocessableContentError } from '../errors';
 import { KEY_ID_PATTERN, newKeyToken, SECRET_HASH_PATTERN } from '../identity/api-key-token';
-import { API_KEYS, organisationRef, ORGANISATIONS, type ApiKey } from '../identity/model';
+import { API_KEYS, ORGANISATIONS, type ApiKey } from '../identity/model';
 import { defineAction, type AdminResource } from './action';
 import type { AdminContext } from './context';
-import { listOf } from './wire';
+import { organisationListing } from './listings';
 
 export const KEY_BODY = {
   type: 'object',
@@ -81,14 +81,7 @@ export const importKey = defineAction({ body: SEED_KEY, params: ['org'] })({
   present: keyWire,
 });
 
-const list = defineAction({ optionalParams: ['org'] })({
-  name: 'keys.list',
-  who: 'administrator',
-  run: (input, ctx) => ctx.table(API_KEYS).list(input.org === undefined ? undefined : organisationRef(input.org)),
-  ...listOf('keys', keyWire),
-  http: { method: 'GET', path: '/admin/organisations/:org/keys' },
-  cli: [{ command: 'list', options: [{ flags: '--org <id>' }], columns: ['id', 'organisation', 'label', 'expires_at', 'revoked_at'] }],
-});
+const list = organisationListing('keys.list', API_KEYS, 'keys', keyWire, ['id', 'organisation', 'label', 'expires_at', 'revoked_at']);
 
 const revoke = defineAction({ params: ['keyId'] })({
   name: 'keys.revoke',

@@ -6,9 +6,9 @@
 
 import { NotFoundError, UnprocessableContentError } from '../errors';
 import { fingerprintOfPem, isFingerprint, normalizeFingerprint } from '../identity/fingerprint';
-import { CERTIFICATES, organisationRef, ORGANISATIONS, type Certificate } from '../identity/model';
+import { CERTIFICATES, ORGANISATIONS, type Certificate } from '../identity/model';
 import { defineAction, type AdminResource } from './action';
-import { listOf } from './wire';
+import { organisationListing } from './listings';
 
 export const CERTIFICATE_BODY = {
   type: 'object',
@@ -52,14 +52,7 @@ export const addCertificate = defineAction({ body: CERTIFICATE_BODY, params: ['o
   ],
 });
 
-const list = defineAction({ optionalParams: ['org'] })({
-  name: 'certificates.list',
-  who: 'administrator',
-  run: (input, ctx) => ctx.table(CERTIFICATES).list(input.org === undefined ? undefined : organisationRef(input.org)),
-  ...listOf('certificates', certificateWire),
-  http: { method: 'GET', path: '/admin/organisations/:org/certificates' },
-  cli: [{ command: 'list', options: [{ flags: '--org <id>' }], columns: ['fingerprint', 'organisation', 'subject'] }],
-});
+const list = organisationListing('certificates.list', CERTIFICATES, 'certificates', certificateWire, ['fingerprint', 'organisation', 'subject']);
 
 const remove = defineAction({ params: ['fingerprint'] })({
   name: 'certificates.remove',

@@ -11,7 +11,7 @@ import { COLLECTIONS, partnershipRef, type Collection } from '../partnerships/mo
 import { PROFILES } from '../stix/issues';
 import { TLP_LEVELS } from '../stix/tlp';
 import { defineAction, type AdminResource, type BodyOf } from './action';
-import { listOf } from './wire';
+import { listOf } from './listings';
 
 const UUID_V4 = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$', 'x-expected': 'must be a lower-case UUIDv4' } as const;
 const ALIAS = { type: 'string', pattern: '^[^/]+$', 'x-expected': "must be non-empty and contain no '/'" } as const;
@@ -43,6 +43,12 @@ export const COLLECTION_PATCH = {
     validation_profile: { enum: [...PROFILES, null] },
   },
 } as const;
+
+/** The CLI options that set the two rules a collection applies to what it receives. */
+const CEILING_AND_PROFILE_OPTIONS = [
+  { flags: '--ceiling <tlp>', field: 'marking_ceiling', description: `most restrictive TLP accepted: ${TLP_LEVELS.join(', ')}` },
+  { flags: '--profile <profile>', field: 'validation_profile', description: `${PROFILES.join(' or ')} validation` },
+];
 
 type Fields = BodyOf<typeof COLLECTION_BODY> | BodyOf<typeof COLLECTION_PATCH>;
 
@@ -99,8 +105,7 @@ export const addCollection = defineAction({ body: COLLECTION_BODY, params: ['par
         { flags: '--id <uuid>', description: 'default: a new UUIDv4' },
         { flags: '--alias <alias>' },
         { flags: '--description <text>' },
-        { flags: '--ceiling <tlp>', field: 'marking_ceiling', description: `most restrictive TLP accepted: ${TLP_LEVELS.join(', ')}` },
-        { flags: '--profile <profile>', field: 'validation_profile', description: `${PROFILES.join(' or ')} validation` },
+        ...CEILING_AND_PROFILE_OPTIONS,
       ],
       columns: ['id', 'alias', 'title', 'marking_ceiling'],
     },
@@ -137,8 +142,7 @@ const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'c
         { flags: '--title <title>' },
         { flags: '--alias <alias>' },
         { flags: '--description <text>' },
-        { flags: '--ceiling <tlp>', field: 'marking_ceiling', description: `most restrictive TLP accepted: ${TLP_LEVELS.join(', ')}` },
-        { flags: '--profile <profile>', field: 'validation_profile', description: `${PROFILES.join(' or ')} validation` },
+        ...CEILING_AND_PROFILE_OPTIONS,
       ],
       columns: ['id', 'alias', 'title', 'marking_ceiling'],
     },

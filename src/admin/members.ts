@@ -8,7 +8,7 @@ import { NotFoundError } from '../errors';
 import { ORGANISATIONS } from '../identity/model';
 import { MEMBERSHIPS, membershipId, partnershipRef, ROLES, type Membership } from '../partnerships/model';
 import { defineAction, type AdminResource } from './action';
-import { listOf } from './wire';
+import { listOf } from './listings';
 
 export const MEMBER_BODY = {
   type: 'object',

@@ -2,7 +2,7 @@
 
 import { ORGANISATIONS, type Organisation } from '../identity/model';
 import { defineAction, type AdminResource } from './action';
-import { listOf } from './wire';
+import { listOf } from './listings';
 
 /** Short ids that are safe in URLs, logs and references. */
 export const ORGANISATION_ID = {

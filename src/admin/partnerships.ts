@@ -12,7 +12,7 @@ import { MEMBERSHIPS, PARTNERSHIP_KINDS, PARTNERSHIPS, type Partnership } from '
 import { defineAction, type AdminResource, type BodyOf } from './action';
 import type { AdminContext } from './context';
 import { stewarded } from './perform';
-import { listOf } from './wire';
+import { listOf } from './listings';
 
 /** One URL segment, not a path Accord serves itself (any case). */
 const PATH = {

@@ -5,11 +5,11 @@
  */
 
 import { NotFoundError } from '../errors';
-import { organisationRef, ORGANISATIONS, USERNAME, USERS, type User } from '../identity/model';
+import { ORGANISATIONS, USERNAME, USERS, type User } from '../identity/model';
 import { hashPassword, PASSWORD_HASH_PATTERN } from '../identity/passwords';
 import { defineAction, type AdminResource } from './action';
 import type { AdminContext } from './context';
-import { listOf } from './wire';
+import { organisationListing } from './listings';
 
 const USERNAME_SCHEMA = { type: 'string', pattern: USERNAME.source, 'x-expected': "1-64 letters, digits, '.', '_', '@' or '-'" } as const;
 
@@ -72,14 +72,7 @@ export const importUser = defineAction({ body: SEED_USER, params: ['org'] })({
   present: userWire,
 });
 
-const list = defineAction({ optionalParams: ['org'] })({
-  name: 'users.list',
-  who: 'administrator',
-  run: (input, ctx) => ctx.table(USERS).list(input.org === undefined ? undefined : organisationRef(input.org)),
-  ...listOf('users', userWire),
-  http: { method: 'GET', path: '/admin/organisations/:org/users' },
-  cli: [{ command: 'list', options: [{ flags: '--org <id>' }], columns: ['username', 'organisation', 'admin'] }],
-});
+const list = organisationListing('users.list', USERS, 'users', userWire, ['username', 'organisation', 'admin']);
 
 const remove = defineAction({ params: ['username'] })({
   name: 'users.remove',
