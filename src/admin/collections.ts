@@ -12,12 +12,14 @@ import { PROFILES } from '../stix/issues';
 import { TLP_LEVELS } from '../stix/tlp';
 import { defineAction, type AdminResource, type BodyOf } from './action';
 import { listOf } from './listings';
+import { RETENTION_BODY, retentionOf, retentionWire } from './retention-policy';
 
 const UUID_V4 = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$', 'x-expected': 'must be a lower-case UUIDv4' } as const;
 const ALIAS = { type: 'string', pattern: '^[^/]+$', 'x-expected': "must be non-empty and contain no '/'" } as const;
 const TITLE = { type: 'string', minLength: 1, pattern: '\\S', 'x-expected': 'must not be blank' } as const;
 const CEILING = { enum: TLP_LEVELS, description: 'Most restrictive TLP accepted.' } as const;
 const PROFILE = { enum: PROFILES, description: 'Overrides validation.profile for this collection.' } as const;
+const REQUIRE_CREATED_BY_REF = { type: 'boolean', description: 'Refuse objects (other than SCOs) that do not name their creator in created_by_ref.' } as const;
 
 export const COLLECTION_BODY = {
   type: 'object',
@@ -29,6 +31,8 @@ export const COLLECTION_BODY = {
     alias: { ...ALIAS, description: 'Unique in the partnership, usable in place of the id in URLs.' },
     marking_ceiling: CEILING,
     validation_profile: PROFILE,
+    require_created_by_ref: REQUIRE_CREATED_BY_REF,
+    retention: RETENTION_BODY,
   },
 } as const;
 
@@ -41,6 +45,8 @@ export const COLLECTION_PATCH = {
     alias: { type: ['string', 'null'], pattern: ALIAS.pattern, 'x-expected': ALIAS['x-expected'] },
     marking_ceiling: { enum: [...TLP_LEVELS, null] },
     validation_profile: { enum: [...PROFILES, null] },
+    require_created_by_ref: REQUIRE_CREATED_BY_REF,
+    retention: RETENTION_BODY,
   },
 } as const;
 
@@ -61,6 +67,9 @@ function collectionWire(c: Collection): Record<string, unknown> {
     alias: c.alias,
     marking_ceiling: c.markingCeiling,
     validation_profile: c.validationProfile,
+    require_created_by_ref: c.requireCreatedByRef ?? false,
+    retention: retentionWire(c.retention),
+    members: c.kind === 'members' ? true : undefined,
     created: c.created,
   };
 }
@@ -69,7 +78,7 @@ function collectionWire(c: Collection): Record<string, unknown> {
 function withFields(c: Collection, fields: Fields): Collection {
   const next = { ...c };
   if (fields.title !== undefined) next.title = fields.title;
-  const set = <K extends 'description' | 'alias' | 'markingCeiling' | 'validationProfile'>(key: K, value: Collection[K] | null | undefined) => {
+  const set = <K extends 'description' | 'alias' | 'markingCeiling' | 'validationProfile' | 'retention'>(key: K, value: Collection[K] | null | undefined) => {
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;
   };
@@ -77,6 +86,8 @@ function withFields(c: Collection, fields: Fields): Collection {
   set('alias', fields.alias);
   set('markingCeiling', fields.marking_ceiling);
   set('validationProfile', fields.validation_profile);
+  set('retention', retentionOf(fields.retention, c.retention));
+  if (fields.require_created_by_ref !== undefined) next.requireCreatedByRef = fields.require_created_by_ref;
   return next;
 }
 

@@ -1,6 +1,11 @@
-/** Organisations (a vendor, a police unit): server administrators add and list them. */
+/**
+ * Organisations (a vendor, a police unit): server administrators add and list
+ * them. Each has a STIX identity, named by its objects' `created_by_ref`.
+ */
 
+import { randomUUID } from 'node:crypto';
 import { ORGANISATIONS, type Organisation } from '../identity/model';
+import { IDENTITY_ID_PATTERN, identityIdOf } from '../identity/stix-identity';
 import { defineAction, type AdminResource } from './action';
 import { listOf } from './listings';
 
@@ -18,11 +23,17 @@ export const ORGANISATION_BODY = {
     id: ORGANISATION_ID,
     name: { type: 'string', minLength: 1, pattern: '\\S', 'x-expected': 'must not be blank', description: 'Display name.' },
     description: { type: 'string', minLength: 1 },
+    identity_id: {
+      type: 'string',
+      pattern: IDENTITY_ID_PATTERN,
+      'x-expected': 'an identity id, identity--<lower-case UUID>',
+      description: "The organisation's STIX identity, fixed at creation (default: a new one).",
+    },
   },
 } as const;
 
 export function organisationWire(o: Organisation): Record<string, unknown> {
-  return { id: o.id, name: o.name, description: o.description, created: o.created };
+  return { id: o.id, name: o.name, description: o.description, identity_id: identityIdOf(o), created: o.created };
 }
 
 const list = defineAction({})({
@@ -31,21 +42,27 @@ const list = defineAction({})({
   run: (_input, ctx) => ctx.table(ORGANISATIONS).list(),
   ...listOf('organisations', organisationWire),
   http: { method: 'GET', path: '/admin/organisations' },
-  cli: [{ command: 'list', columns: ['id', 'name'] }],
+  cli: [{ command: 'list', columns: ['id', 'name', 'identity_id'] }],
 });
 
 export const addOrganisation = defineAction({ body: ORGANISATION_BODY })({
   name: 'organisations.add',
   who: 'administrator',
   run: (input, ctx) => {
-    const organisation: Organisation = { id: input.id, name: input.name, created: ctx.now() };
+    const organisation: Organisation = { id: input.id, name: input.name, identityId: input.identity_id ?? `identity--${randomUUID()}`, created: ctx.now() };
     if (input.description !== undefined) organisation.description = input.description;
     return ctx.table(ORGANISATIONS).create(organisation);
   },
-  audit: (org) => ({ operation: 'add_organisation', detail: `organisation ${org.id}` }),
+  audit: (org) => ({ operation: 'add_organisation', detail: `organisation ${org.id} (${identityIdOf(org)})` }),
   present: organisationWire,
   http: { method: 'POST', path: '/admin/organisations', status: 201 },
-  cli: [{ command: 'add <id>', options: [{ flags: '--name <name>', required: true, description: 'display name' }, { flags: '--description <text>' }], columns: ['id', 'name'] }],
+  cli: [
+    {
+      command: 'add <id>',
+      options: [{ flags: '--name <name>', required: true, description: 'display name' }, { flags: '--description <text>' }, { flags: '--identity-id <id>', description: 'its STIX identity (default: a new one)' }],
+      columns: ['id', 'name'],
+    },
+  ],
 });
 
 export const organisations: AdminResource = {

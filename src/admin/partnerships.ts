@@ -13,6 +13,7 @@ import { defineAction, type AdminResource, type BodyOf } from './action';
 import type { AdminContext } from './context';
 import { stewarded } from './perform';
 import { listOf } from './listings';
+import { RETENTION_BODY, retentionOf, retentionWire } from './retention-policy';
 
 /** One URL segment, not a path Accord serves itself (any case). */
 const PATH = {
@@ -32,6 +33,7 @@ const CHANGEABLE = {
   end_date: { ...DATE, description: 'After this date the partnership is read-only.' },
   max_content_length: { type: 'integer', minimum: 1, description: 'Largest Add Objects body, in bytes (default taxii.max_content_length).' },
   always_list_objects: { type: 'boolean', description: 'Empty envelopes carry "objects": [] (for Elastic).' },
+  retention: RETENTION_BODY,
 } as const;
 
 export const PARTNERSHIP_BODY = {
@@ -59,6 +61,7 @@ export function partnershipWire(p: Partnership): Record<string, unknown> {
     status: p.status,
     max_content_length: p.maxContentLength,
     always_list_objects: p.alwaysListObjects ?? false,
+    retention: retentionWire(p.retention),
     created: p.created,
   };
 }
@@ -73,6 +76,9 @@ function applyChanges(p: Partnership, changes: Changes): Partnership {
   if (changes.end_date !== undefined) next.endDate = changes.end_date;
   if (changes.max_content_length !== undefined) next.maxContentLength = changes.max_content_length;
   if (changes.always_list_objects !== undefined) next.alwaysListObjects = changes.always_list_objects;
+  const retention = retentionOf(changes.retention, p.retention);
+  if (retention === null) delete next.retention;
+  else if (retention !== undefined) next.retention = retention;
   if (next.startDate !== undefined && next.endDate !== undefined && next.startDate > next.endDate) {
     throw new UnprocessableContentError(`partnership dates: start_date ${next.startDate} is after end_date ${next.endDate}`);
   }

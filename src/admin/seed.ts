@@ -18,6 +18,7 @@ import { addCertificate, CERTIFICATE_BODY } from './certificates';
 import { addCollection, COLLECTION_BODY } from './collections';
 import { MEMBER_BODY, setMember } from './members';
 import { addOrganisation, ORGANISATION_BODY } from './organisations';
+import { grantRelay, RELAY_BODY } from './relays';
 import { createPartnership, PARTNERSHIP_BODY } from './partnerships';
 import type { Admin } from './perform';
 import { importUser, SEED_USER } from './users';
@@ -32,6 +33,7 @@ const SEED_ORGANISATION = {
     users: list({ ...SEED_USER, additionalProperties: false }, 'Users of the organisation.'),
     api_keys: list({ ...SEED_KEY, additionalProperties: false }, 'API keys of the organisation.'),
     certificates: list({ ...CERTIFICATE_BODY, additionalProperties: false, required: ['fingerprint'] }, 'Client certificates mapped to the organisation.'),
+    relays: list({ ...RELAY_BODY, additionalProperties: false }, 'Outside identities the organisation may publish objects of.'),
   },
 } as const;
 
@@ -108,7 +110,7 @@ export async function seedIfEmpty(admin: Admin, seed: Seed): Promise<boolean> {
       throw error;
     }
   };
-  for (const [o, { users, api_keys, certificates, ...organisation }] of seed.organisations.entries()) {
+  for (const [o, { users, api_keys, certificates, relays, ...organisation }] of seed.organisations.entries()) {
     const base = `seed.organisations[${o}]`;
     await at(base, () => admin.perform(addOrganisation, 'seed', organisation));
     for (const [u, user] of users.entries()) await at(`${base}.users[${u}]`, () => admin.perform(importUser, 'seed', { ...user, org: organisation.id }));
@@ -116,6 +118,7 @@ export async function seedIfEmpty(admin: Admin, seed: Seed): Promise<boolean> {
     for (const [c, cert] of certificates.entries()) {
       await at(`${base}.certificates[${c}]`, () => admin.perform(addCertificate, 'seed', { ...cert, org: organisation.id }));
     }
+    for (const [r, relay] of relays.entries()) await at(`${base}.relays[${r}]`, () => admin.perform(grantRelay, 'seed', { ...relay, org: organisation.id }));
   }
   for (const [i, { members, collections, ...partnership }] of seed.partnerships.entries()) {
     const base = `seed.partnerships[${i}]`;

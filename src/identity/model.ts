@@ -11,6 +11,15 @@ export interface Organisation {
   id: string;
   name: string;
   description?: string;
+  /** Its STIX identity's id (stix-identity.ts); absent on organisations made before identities existed. */
+  identityId?: string;
+  /**
+   * Other identities it may publish objects of (`created_by_ref`), granted by an
+   * administrator: a steward re-publishing MITRE ATT&CK or a CERT's advisories
+   * keeps their original creator. `*` stands for every identity that is not an
+   * organisation's own here (a feed aggregator).
+   */
+  relays?: string[];
   created: string;
 }
 
@@ -46,6 +55,9 @@ export interface Certificate {
   created: string;
 }
 
+/** The identity every outside source stands for in a relay grant. */
+export const ANY_OUTSIDE_IDENTITY = '*';
+
 /** The reference that lists an organisation's users, keys, certificates and memberships. */
 export function organisationRef(organisationId: string): string {
   return `org:${organisationId}`;
@@ -53,7 +65,8 @@ export function organisationRef(organisationId: string): string {
 
 const ofOrganisation = (doc: { organisationId: string }) => [organisationRef(doc.organisationId)];
 
-export const ORGANISATIONS: EntityLayout<Organisation> = { kind: 'organisation', id: (o) => o.id };
+/** An identity id names one organisation only. */
+export const ORGANISATIONS: EntityLayout<Organisation> = { kind: 'organisation', id: (o) => o.id, uniqueKey: (o) => o.identityId };
 export const USERS: EntityLayout<User> = { kind: 'user', id: (u) => u.username, refs: ofOrganisation };
 export const API_KEYS: EntityLayout<ApiKey> = { kind: 'api_key', id: (k) => k.id, refs: ofOrganisation };
 export const CERTIFICATES: EntityLayout<Certificate> = { kind: 'certificate', id: (c) => c.fingerprint, refs: ofOrganisation };

@@ -30,7 +30,20 @@ export interface Partnership {
   maxContentLength: number;
   /** Empty envelopes carry `"objects": []` instead of `{}`, for Elastic (docs/client-quirks.md#elastic-empty-objects). */
   alwaysListObjects?: boolean;
+  /** How long its collections keep data, unless a collection says otherwise. */
+  retention?: RetentionPolicy;
   created: string;
+}
+
+/**
+ * How long data is kept (retention.ts applies it). Each period is counted from
+ * the `date_added` of an object's newest version, or from an indicator's
+ * `valid_until`; a legal hold suspends every removal.
+ */
+export interface RetentionPolicy {
+  maxAgeDays?: number;
+  indicatorGraceDays?: number;
+  legalHold?: boolean;
 }
 
 export interface Membership {
@@ -49,6 +62,14 @@ export interface Collection {
   /** The most restrictive TLP the collection accepts; absent means any. */
   markingCeiling?: TlpLevel;
   validationProfile?: Profile;
+  /** Objects (other than SCOs) must name their creator in `created_by_ref`. */
+  requireCreatedByRef?: boolean;
+  retention?: RetentionPolicy;
+  /**
+   * `members`: the partnership's members collection, kept by the server (each
+   * member's STIX identity), readable by every member and written by no one.
+   */
+  kind?: 'members';
   created: string;
 }
 

@@ -6,7 +6,7 @@
  * absent, so the TAXII layer answers it exactly like something that does not exist.
  */
 
-import { organisationRef } from '../identity/model';
+import { ORGANISATIONS, organisationRef } from '../identity/model';
 import type { Principal } from '../identity/principal';
 import type { Profile } from '../stix/issues';
 import type { Store } from '../store/contract';
@@ -25,6 +25,7 @@ import {
   type Role,
 } from './model';
 import type { TlpLevel } from '../stix/tlp';
+import { voiceOf, type Voice } from './provenance';
 
 export interface ApiRootInfo {
   path: string;
@@ -49,6 +50,10 @@ export interface CollectionInfo {
   specVersions: string[];
   profile: Profile;
   markingCeiling?: TlpLevel;
+  /** Objects other than SCOs must name their creator. */
+  requireCreatedByRef: boolean;
+  /** The partnership's members collection: kept by the server, written by no one. */
+  serverKept: boolean;
 }
 
 export interface CollectionView {
@@ -59,6 +64,7 @@ export interface CollectionView {
 
 export class Scope {
   private memberships?: Promise<Map<string, Role>>;
+  private voiceOfCaller?: Promise<Voice>;
   /**
    * The API root and collection this caller was found allowed to see (in this
    * request), as opposed to what the URL merely named: the audit trail files an
@@ -107,7 +113,9 @@ export class Scope {
     if (!partnership || role === undefined) return [];
     const root = rootInfo(partnership, role, this.today);
     const rights = rightsOf(role, isWritable(partnership, this.today));
-    return (await this.collectionTable.list(partnershipRef(path))).map((c) => ({ root, collection: this.collectionInfo(c), rights }));
+    // The members collection is the server's to write.
+    const serverKept = { ...rights, canWrite: false };
+    return (await this.collectionTable.list(partnershipRef(path))).map((c) => ({ root, collection: this.collectionInfo(c), rights: c.kind === 'members' ? serverKept : rights }));
   }
 
   /** A collection by id, else by alias, within a visible root. */
@@ -116,6 +124,13 @@ export class Scope {
     const view = views.find((v) => v.collection.id === idOrAlias) ?? views.find((v) => v.collection.alias === idOrAlias);
     if (view) this.shown.collection = view.collection.id;
     return view;
+  }
+
+  /** Whom the caller's organisation may speak for in `created_by_ref` (read once per request). */
+  voice(): Promise<Voice> {
+    const organisationId = this.principal.organisationId;
+    this.voiceOfCaller ??= new EntityTable(this.store, ORGANISATIONS).list().then((organisations) => voiceOf(organisationId, organisations));
+    return this.voiceOfCaller;
   }
 
   /** Status resources are private to the submitting organisation. */
@@ -137,6 +152,8 @@ export class Scope {
       title: c.title,
       specVersions: ['2.1'],
       profile: c.validationProfile ?? this.defaultProfile,
+      requireCreatedByRef: c.requireCreatedByRef ?? false,
+      serverKept: c.kind === 'members',
     };
     if (c.description !== undefined) info.description = c.description;
     if (c.alias !== undefined) info.alias = c.alias;

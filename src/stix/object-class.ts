@@ -59,3 +59,10 @@ export function commonClassOfCustom(obj: Record<string, unknown>): { cls: Common
   const sdoLike = obj['created'] !== undefined || obj['modified'] !== undefined;
   return { cls: sdoLike ? 'sdo' : 'sco', declared: false };
 }
+
+/** True for an SCO, or a custom object that behaves as one (STIX 2.1 §6: no created_by_ref). */
+export function isCyberObservable(obj: Record<string, unknown>): boolean {
+  const type = typeof obj['type'] === 'string' ? obj['type'] : '';
+  const cls = classOfType(type);
+  return cls === 'sco' || (cls === 'custom' && commonClassOfCustom(obj).cls === 'sco');
+}

@@ -13,6 +13,8 @@ import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
+import { missingCreatorProblem, provenanceProblem } from '../partnerships/provenance';
+import { isCyberObservable } from '../stix/object-class';
 import { reservedMarkingProblem } from '../partnerships/reserved-markings';
 import { firstDuplicateMember } from './duplicate-members';
 import { postedBodyKind } from './media-types';
@@ -53,6 +55,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
   const { collection } = target;
   const texts = readPostedObjects(body);
   const session = ctx.judge.session(collection.profile);
+  const voice = await scope.voice();
 
   // Each object is parsed, judged and reduced to its record in turn, then dropped.
   const entries: Entry[] = texts.map((text, index) => {
@@ -72,6 +75,10 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
     if (misused !== null) return refused('tlp-reserved-id', '/id', misused);
     const overshared = markingCeilingProblem(obj as Record<string, unknown>, collection.markingCeiling);
     if (overshared !== null) return refused('marking-ceiling', '', overshared);
+    const impersonated = provenanceProblem(obj as Record<string, unknown>, voice);
+    if (impersonated !== null) return refused('provenance', '/created_by_ref', impersonated);
+    const anonymous = collection.requireCreatedByRef ? missingCreatorProblem(obj as Record<string, unknown>, isCyberObservable(obj as Record<string, unknown>), voice) : null;
+    if (anonymous !== null) return refused('created-by-ref-required', '/created_by_ref', anonymous);
     if (!collection.specVersions.includes(identity.identity.specVersion)) {
       const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.specVersions.map(mediaTypeForSpecVersion).join(', ')})`;
       return refused('collection-media-type', '/spec_version', text);

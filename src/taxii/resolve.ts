@@ -27,9 +27,11 @@ export function requireRead(target: CollectionView): void {
 export function requireWrite(target: CollectionView, action = 'add objects to it'): void {
   if (!target.rights.canWrite) {
     throw new ForbiddenError(
-      target.root.role === 'consumer'
-        ? `Your organisation is a consumer in this partnership: it may read this collection but not ${action}.`
-        : (target.root.readOnlyBecause ?? 'This collection is read-only.'),
+      target.collection.serverKept
+        ? `This is the partnership's members collection: the server keeps it, so no one may ${action}.`
+        : target.root.role === 'consumer'
+          ? `Your organisation is a consumer in this partnership: it may read this collection but not ${action}.`
+          : (target.root.readOnlyBecause ?? 'This collection is read-only.'),
     );
   }
 }

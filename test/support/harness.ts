@@ -70,7 +70,8 @@ export function standardConfig(dataDir: string, overrides: Record<string, unknow
     store: testStoreConfig(dataDir),
     taxii: { discovery: { title: 'Test server', default: 'api1' } },
     seed: {
-      organisations: [org('alpha', 'alice'), org('beta', 'bob'), org('gamma', 'carol'), org('delta', 'dave'), org('mallory-org', 'mallory'), org('ops', 'root')],
+      // alpha republishes outside feeds (ATT&CK, MISP instances): it may relay any outside identity.
+      organisations: [{ ...org('alpha', 'alice'), relays: [{ identity_id: '*' }] }, org('beta', 'bob'), org('gamma', 'carol'), org('delta', 'dave'), org('mallory-org', 'mallory'), org('ops', 'root')],
       partnerships: [
         {
           path: 'api1',
