@@ -29,12 +29,43 @@ export interface NewRecord {
   specVersion: string;
   /** The object's JSON text exactly as received. */
   body: string;
+  /**
+   * Whom the object belongs to if this is its first record: an owner key
+   * (`org:<id>` or `identity:<STIX id>`, see src/partnerships/ownership.ts). The
+   * owner of an object is the owner of its first record; later records keep it.
+   */
+  owner: string;
+  /** Who submitted this version. */
+  submitter: Submitter;
+  /**
+   * `timestampKey(valid_until)` of an indicator that has one, else null: the
+   * retention sweep finds expired indicators by it.
+   */
+  validUntilKey: string | null;
 }
+
+/** Who submitted a version: the organisation, and the user or API key that acted for it. */
+export interface Submitter {
+  organisation: string;
+  user?: string;
+  keyId?: string;
+}
+
+/**
+ * Owner keys a submitter may add versions for (an object whose owner is another
+ * is refused with `owned`), or `*` for a steward, who may add versions to any.
+ * `identity:*` in the list stands for every `identity:` owner (an organisation
+ * allowed to relay any outside identity). An object stored before owners were
+ * recorded has the owner `` (the empty key): only `*` acts for it.
+ */
+export type MayActFor = readonly string[] | '*';
 
 export type AddOutcome =
   | { kind: 'added'; dateAdded: number; version: string }
   /** Same id and version already stored (or earlier in the same call): nothing written. */
-  | { kind: 'duplicate'; dateAdded: number; version: string; sameContent: boolean };
+  | { kind: 'duplicate'; dateAdded: number; version: string; sameContent: boolean }
+  /** The object belongs to `owner`, for whom the submitter may not act: nothing written. */
+  | { kind: 'owned'; owner: string };
 
 export interface StoredRecord {
   id: string;
@@ -186,6 +217,51 @@ export interface RecordDump {
   versionless: boolean;
   dateAdded: number;
   body: string;
+  /** `` for a record stored before owners were recorded. */
+  owner: string;
+  /** Null for a record stored before submitters were recorded. */
+  submitter: Submitter | null;
+  validUntilKey: string | null;
+}
+
+/** One stored version of one object with who submitted it: for stewards and administrators only. */
+export interface VersionProvenance {
+  version: string;
+  specVersion: string;
+  dateAdded: number;
+  owner: string;
+  submitter: Submitter | null;
+}
+
+/**
+ * What remains of a deleted or purged object, so that consumers holding it can
+ * drop it: never its content. `removedAt` is taken from the collection's
+ * dateAdded sequence (strictly increasing, shared with the records), so a
+ * consumer can poll tombstones with the same bound it polls objects with.
+ */
+export interface Tombstone {
+  id: string;
+  /** The versions removed, oldest first. */
+  versions: string[];
+  removedAt: number;
+  /** Why: `deleted` (Delete an Object), `retention` (a retention sweep)… */
+  reason: string;
+}
+
+/** How a delete is remembered. */
+export interface Removal {
+  reason: string;
+}
+
+/** What the retention sweep removes: objects whose newest record is older, or indicators that expired (either). */
+export interface ExpiryQuery {
+  collectionId: string;
+  /** Objects whose newest record has a dateAdded below this. */
+  addedBefore?: number;
+  /** Indicators whose newest record has a validUntilKey below this. */
+  validUntilBefore?: string;
+  /** At most this many object ids, oldest first. */
+  limit: number;
 }
 
 /** A collection that holds or held records, with the highest dateAdded ever assigned in it. */
@@ -201,8 +277,12 @@ export interface AuditQuery {
 }
 
 export interface Store {
-  /** Adds records in one atomic write; returns one outcome per input, in order. */
-  addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]>;
+  /**
+   * Adds records in one atomic write; returns one outcome per input, in order. A
+   * duplicate is a duplicate whoever sends it; a new version of an object owned by
+   * someone the submitter may not act for is `owned`.
+   */
+  addRecords(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]>;
   findRecords(query: RecordQuery): Promise<RecordPage>;
   /**
    * The same page as findRecords (with bodies), as one text ready for an
@@ -212,8 +292,20 @@ export interface Store {
   findObjectsText(query: RecordQuery): Promise<ObjectsText>;
   /** How many records the query selects, ignoring limit and offset. */
   countRecords(query: RecordQuery): Promise<number>;
-  /** Deletes the records a query (without limit or bound) selects; returns how many went. */
-  deleteRecords(query: RecordQuery): Promise<number>;
+  /**
+   * Deletes the records a query (without limit or bound) selects, and leaves one
+   * tombstone per object that lost records, in the same atomic write; returns how
+   * many records went.
+   */
+  deleteRecords(query: RecordQuery, removal: Removal): Promise<number>;
+  /** Every version of an object with its owner and submitter, by dateAdded; empty when none is stored. */
+  provenance(collectionId: string, id: string): Promise<VersionProvenance[]>;
+  /** Ids of objects the retention sweep should remove, oldest first. */
+  findExpired(query: ExpiryQuery): Promise<string[]>;
+  /** Tombstones with removedAt after `after`, oldest first, at most `limit`. */
+  listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }>;
+  /** Removes tombstones whose removedAt is before `before`; returns how many went. */
+  purgeTombstones(before: number): Promise<number>;
   /** True when the collection holds at least one record of this id. */
   hasObject(collectionId: string, id: string): Promise<boolean>;
 
@@ -243,7 +335,7 @@ export interface Store {
 
   // For copying a whole store (`accord store copy`); entities and the audit
   // trail are copied through listEntities and listAudit.
-  /** Every collection records were ever added or imported to, sorted by id. */
+  /** Every collection records were ever added or imported to (or tombstones left in), sorted by id. */
   listCollections(): Promise<CollectionMark[]>;
   /** Records of a collection with dateAdded after `after`, oldest first, at most `limit`. */
   exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]>;
@@ -255,6 +347,11 @@ export interface Store {
    * so values freed by deletes in the source are not reused.
    */
   importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void>;
+  /**
+   * Writes exported tombstones unchanged (`accord store copy`); afterwards the
+   * collection's last dateAdded is at least their last removedAt.
+   */
+  importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void>;
   /** Statuses, expired or not, with an id after `afterId`, sorted by id, at most `limit`. */
   listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]>;
   /** Every named secret, sorted by name. */
