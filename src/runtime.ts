@@ -16,12 +16,15 @@ import { Identifier } from './identity/identify';
 import { LoginThrottle } from './identity/login-throttle';
 import type { Principal } from './identity/principal';
 import { createLogger, type Logger } from './log/logger';
+import { refreshMembersCollection } from './partnerships/members-collection';
+import { PARTNERSHIPS } from './partnerships/model';
 import { Scope } from './partnerships/scope';
 import { formatVerdictMessage } from './stix/messages';
 import { formatMicros } from './stix/timestamp';
 import { createValidator, type StixValidator } from './stix/validator';
 import { nowMicros, type MicroClock } from './store/clock';
 import type { Store } from './store/contract';
+import { EntityTable } from './store/entity-table';
 import { openStore } from './store/index';
 import type { TaxiiContext } from './taxii/context';
 import { CursorCodec } from './taxii/cursor';
@@ -54,6 +57,10 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
   const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length), ADMIN_ACTIONS);
   try {
     if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
+    // A members collection holds every current member's identity, whatever happened while this instance was down.
+    for (const partnership of await new EntityTable(store, PARTNERSHIPS).list()) {
+      if (partnership.membersCollection) await refreshMembersCollection(store, partnership, formatMicros(clock()));
+    }
   } catch (error) {
     await store.close();
     throw error;

@@ -11,6 +11,7 @@ import { COLLECTIONS, partnershipRef, type Collection } from '../partnerships/mo
 import { PROFILES } from '../stix/issues';
 import { TLP_LEVELS } from '../stix/tlp';
 import { defineAction, type AdminResource, type BodyOf } from './action';
+import type { AdminContext } from './context';
 import { listOf } from './listings';
 import { RETENTION_BODY, retentionOf, retentionWire } from './retention-policy';
 
@@ -74,6 +75,14 @@ function collectionWire(c: Collection): Record<string, unknown> {
   };
 }
 
+/** A partnership's collection by id or, as on the TAXII routes, by alias; 404 otherwise. */
+export async function collectionIn(ctx: AdminContext, partnership: string, idOrAlias: string): Promise<Collection> {
+  const inPartnership = await ctx.table(COLLECTIONS).list(partnershipRef(partnership));
+  const found = inPartnership.find((c) => c.id === idOrAlias) ?? inPartnership.find((c) => c.alias === idOrAlias);
+  if (!found) throw new NotFoundError(`No collection ${idOrAlias} in ${partnership}.`);
+  return found;
+}
+
 /** The collection with the fields given: a value sets, null removes, absence keeps. */
 function withFields(c: Collection, fields: Fields): Collection {
   const next = { ...c };
@@ -135,14 +144,7 @@ const list = defineAction({ params: ['partnership'] })({
 const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'collectionId'] })({
   name: 'collections.update',
   who: 'steward',
-  run: async (input, ctx) => {
-    // By id or, as on the TAXII routes, by alias within the partnership.
-    const table = ctx.table(COLLECTIONS);
-    const inPartnership = await table.list(partnershipRef(input.partnership));
-    const current = inPartnership.find((c) => c.id === input.collectionId) ?? inPartnership.find((c) => c.alias === input.collectionId);
-    if (!current) throw new NotFoundError(`No collection ${input.collectionId} in ${input.partnership}.`);
-    return table.replace(withFields(current, input));
-  },
+  run: async (input, ctx) => ctx.table(COLLECTIONS).replace(withFields(await collectionIn(ctx, input.partnership, input.collectionId), input)),
   audit: (c, input) => ({ operation: 'update_collection', partnership: c.partnership, collection: c.id, detail: Object.keys(input).filter((k) => k in COLLECTION_PATCH.properties).join(', ') }),
   present: collectionWire,
   http: { method: 'PATCH', path: '/admin/partnerships/:partnership/collections/:collectionId' },

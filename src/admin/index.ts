@@ -10,11 +10,12 @@ import { audit } from './audit';
 import { certificates } from './certificates';
 import { collections } from './collections';
 import { members } from './members';
+import { objects } from './objects';
 import { organisations } from './organisations';
 import { partnerships } from './partnerships';
 import { relays } from './relays';
 import { users } from './users';
 
-export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, audit];
+export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, objects, audit];
 
 export const ADMIN_ACTIONS: readonly AdminAction[] = ADMIN_RESOURCES.flatMap((resource) => resource.actions);

@@ -6,7 +6,8 @@
 
 import { NotFoundError } from '../errors';
 import { ORGANISATIONS } from '../identity/model';
-import { MEMBERSHIPS, membershipId, partnershipRef, ROLES, type Membership } from '../partnerships/model';
+import { ensureMembersCollection, publishIdentity } from '../partnerships/members-collection';
+import { MEMBERSHIPS, membershipId, partnershipRef, PARTNERSHIPS, ROLES, type Membership } from '../partnerships/model';
 import { defineAction, type AdminResource } from './action';
 import { listOf } from './listings';
 
@@ -34,11 +35,18 @@ export const setMember = defineAction({ body: MEMBER_BODY, params: ['partnership
   name: 'members.set',
   who: 'steward',
   run: async (input, ctx) => {
-    await ctx.table(ORGANISATIONS).require(input.org, `No organisation ${input.org}.`);
+    const organisation = await ctx.table(ORGANISATIONS).require(input.org, `No organisation ${input.org}.`);
     const table = ctx.table(MEMBERSHIPS);
     const existing = await table.get(membershipId(input.partnership, input.org));
     const membership: Membership = { partnership: input.partnership, organisationId: input.org, role: input.role, created: existing?.created ?? ctx.now() };
-    return existing ? table.replace(membership) : table.create(membership);
+    const saved = await (existing ? table.replace(membership) : table.create(membership));
+    // Every member can resolve the newcomer's created_by_ref through TAXII.
+    const partnership = await ctx.table(PARTNERSHIPS).require(input.partnership, `No partnership ${input.partnership}.`);
+    if (partnership.membersCollection) {
+      await ensureMembersCollection(ctx.store, partnership, ctx.now());
+      await publishIdentity(ctx.store, input.partnership, organisation);
+    }
+    return saved;
   },
   audit: (m) => ({ operation: 'set_member', partnership: m.partnership, detail: `${m.organisationId} as ${m.role}` }),
   present: memberWire,

@@ -8,6 +8,7 @@
 import { ForbiddenError, UnprocessableContentError } from '../errors';
 import { isAdministrator, isLocalOperator, type Actor } from '../identity/principal';
 import { organisationRef } from '../identity/model';
+import { refreshMembersCollection } from '../partnerships/members-collection';
 import { MEMBERSHIPS, PARTNERSHIP_KINDS, PARTNERSHIPS, type Partnership } from '../partnerships/model';
 import { defineAction, type AdminResource, type BodyOf } from './action';
 import type { AdminContext } from './context';
@@ -34,6 +35,7 @@ const CHANGEABLE = {
   max_content_length: { type: 'integer', minimum: 1, description: 'Largest Add Objects body, in bytes (default taxii.max_content_length).' },
   always_list_objects: { type: 'boolean', description: 'Empty envelopes carry "objects": [] (for Elastic).' },
   retention: RETENTION_BODY,
+  members_collection: { type: 'boolean', description: "Serve a read-only collection of every member's STIX identity (alias members), so clients resolve created_by_ref over TAXII." },
 } as const;
 
 export const PARTNERSHIP_BODY = {
@@ -62,6 +64,7 @@ export function partnershipWire(p: Partnership): Record<string, unknown> {
     max_content_length: p.maxContentLength,
     always_list_objects: p.alwaysListObjects ?? false,
     retention: retentionWire(p.retention),
+    members_collection: p.membersCollection ?? false,
     created: p.created,
   };
 }
@@ -76,6 +79,7 @@ function applyChanges(p: Partnership, changes: Changes): Partnership {
   if (changes.end_date !== undefined) next.endDate = changes.end_date;
   if (changes.max_content_length !== undefined) next.maxContentLength = changes.max_content_length;
   if (changes.always_list_objects !== undefined) next.alwaysListObjects = changes.always_list_objects;
+  if (changes.members_collection !== undefined) next.membersCollection = changes.members_collection;
   const retention = retentionOf(changes.retention, p.retention);
   if (retention === null) delete next.retention;
   else if (retention !== undefined) next.retention = retention;
@@ -93,9 +97,11 @@ function changedFields(input: object): string {
 export const createPartnership = defineAction({ body: PARTNERSHIP_BODY })({
   name: 'partnerships.create',
   who: 'administrator',
-  run: (input, ctx) => {
+  run: async (input, ctx) => {
     const base: Partnership = { path: input.path, title: input.title, kind: input.kind, status: 'active', maxContentLength: ctx.defaultMaxContentLength, created: ctx.now() };
-    return ctx.table(PARTNERSHIPS).create(applyChanges(base, input));
+    const partnership = await ctx.table(PARTNERSHIPS).create(applyChanges(base, input));
+    if (partnership.membersCollection) await refreshMembersCollection(ctx.store, partnership, ctx.now());
+    return partnership;
   },
   audit: (p) => ({ operation: 'create_partnership', partnership: p.path, detail: `${p.kind} ${p.title}` }),
   present: partnershipWire,
@@ -153,7 +159,9 @@ const update = defineAction({ body: PARTNERSHIP_PATCH, params: ['partnership'] }
     if (input.max_content_length !== undefined && input.max_content_length > limit && !isAdministrator(actor)) {
       throw new ForbiddenError(`Only server administrators may raise max_content_length above ${limit} bytes.`);
     }
-    return ctx.table(PARTNERSHIPS).replace(applyChanges(current, input));
+    const updated = await ctx.table(PARTNERSHIPS).replace(applyChanges(current, input));
+    if (updated.membersCollection) await refreshMembersCollection(ctx.store, updated, ctx.now());
+    return updated;
   },
   audit: (p, input) => ({ operation: 'update_partnership', partnership: p.path, detail: changedFields(input) }),
   present: partnershipWire,

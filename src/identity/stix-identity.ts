@@ -22,12 +22,14 @@ export function identityIdOf(organisation: Pick<Organisation, 'id' | 'identityId
 
 /** The organisation's identity object, as the members collection of each of its partnerships serves it. */
 export function identityObject(organisation: Organisation): Record<string, unknown> {
+  // STIX 2.1 §3.2: created and modified are precise to the millisecond.
+  const created = `${organisation.created.slice(0, 23)}Z`;
   const identity: Record<string, unknown> = {
     type: 'identity',
     spec_version: '2.1',
     id: identityIdOf(organisation),
-    created: organisation.created,
-    modified: organisation.created,
+    created,
+    modified: created,
     name: organisation.name,
     identity_class: 'organization',
   };
@@ -35,8 +37,8 @@ export function identityObject(organisation: Organisation): Record<string, unkno
   return identity;
 }
 
-/** A version-5 (SHA-1, name-based) UUID in Accord's namespace. */
-function nameBasedUuid(name: string): string {
+/** A version-5 (SHA-1, name-based) UUID in Accord's namespace: the same name gives the same UUID everywhere. */
+export function nameBasedUuid(name: string): string {
   const hash = createHash('sha1').update(NAMESPACE).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

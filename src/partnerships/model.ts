@@ -32,6 +32,8 @@ export interface Partnership {
   alwaysListObjects?: boolean;
   /** How long its collections keep data, unless a collection says otherwise. */
   retention?: RetentionPolicy;
+  /** Serve the members collection (members-collection.ts): every member's STIX identity, over TAXII. */
+  membersCollection?: boolean;
   created: string;
 }
 

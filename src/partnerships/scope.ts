@@ -9,7 +9,7 @@
 import { ORGANISATIONS, organisationRef } from '../identity/model';
 import type { Principal } from '../identity/principal';
 import type { Profile } from '../stix/issues';
-import type { Store } from '../store/contract';
+import type { Store, Submitter } from '../store/contract';
 import { EntityTable } from '../store/entity-table';
 import {
   COLLECTIONS,
@@ -115,7 +115,8 @@ export class Scope {
     const rights = rightsOf(role, isWritable(partnership, this.today));
     // The members collection is the server's to write.
     const serverKept = { ...rights, canWrite: false };
-    return (await this.collectionTable.list(partnershipRef(path))).map((c) => ({ root, collection: this.collectionInfo(c), rights: c.kind === 'members' ? serverKept : rights }));
+    const served = (await this.collectionTable.list(partnershipRef(path))).filter((c) => c.kind !== 'members' || partnership.membersCollection === true);
+    return served.map((c) => ({ root, collection: this.collectionInfo(c), rights: c.kind === 'members' ? serverKept : rights }));
   }
 
   /** A collection by id, else by alias, within a visible root. */
@@ -131,6 +132,14 @@ export class Scope {
     const organisationId = this.principal.organisationId;
     this.voiceOfCaller ??= new EntityTable(this.store, ORGANISATIONS).list().then((organisations) => voiceOf(organisationId, organisations));
     return this.voiceOfCaller;
+  }
+
+  /** Who submits what this caller posts: its organisation, and its user or key (never a secret). */
+  submitter(): Submitter {
+    const submitter: Submitter = { organisation: this.principal.organisationId };
+    if (this.principal.username !== undefined) submitter.user = this.principal.username;
+    if (this.principal.keyId !== undefined) submitter.keyId = this.principal.keyId;
+    return submitter;
   }
 
   /** Status resources are private to the submitting organisation. */

@@ -8,11 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { isIdentifier } from '../stix/identifier';
 import { formatRefusal } from '../stix/messages';
-import { formatMicros, isStixTimestamp } from '../stix/timestamp';
+import { formatMicros, isStixTimestamp, timestampKey } from '../stix/timestamp';
 import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
+import { mayActFor, ownerKeyOf } from '../partnerships/ownership';
 import { missingCreatorProblem, provenanceProblem } from '../partnerships/provenance';
 import { isCyberObservable } from '../stix/object-class';
 import { reservedMarkingProblem } from '../partnerships/reserved-markings';
@@ -56,6 +57,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
   const texts = readPostedObjects(body);
   const session = ctx.judge.session(collection.profile);
   const voice = await scope.voice();
+  const submitter = scope.submitter();
 
   // Each object is parsed, judged and reduced to its record in turn, then dropped.
   const entries: Entry[] = texts.map((text, index) => {
@@ -83,13 +85,15 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.specVersions.map(mediaTypeForSpecVersion).join(', ')})`;
       return refused('collection-media-type', '/spec_version', text);
     }
-    const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: text } };
+    const record: NewRecord = { ...identity.identity, body: text, owner: ownerKeyOf(obj as Record<string, unknown>, voice), submitter, validUntilKey: validUntilKeyOf(obj as Record<string, unknown>) };
+    const entry: Entry = { kind: 'candidate', record };
     if (judgement.message !== undefined) entry.note = judgement.message;
     return entry;
   });
 
   const candidates = entries.flatMap((e) => (e.kind === 'candidate' ? [e.record] : []));
-  const outcomes = candidates.length > 0 ? await ctx.store.addRecords(collection.id, candidates) : [];
+  const acting = mayActFor(voice, target.root.role === 'steward');
+  const outcomes = candidates.length > 0 ? await ctx.store.addRecords(collection.id, candidates, acting) : [];
 
   const successes: StatusDetail[] = [];
   const failures: StatusDetail[] = [];
@@ -100,6 +104,12 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       continue;
     }
     const outcome = outcomes[next++]!;
+    if (outcome.kind === 'owned') {
+      // The owner is not named: for an object without created_by_ref it would tell who submitted it.
+      const text = 'this object belongs to another organisation: only it, or a steward of the partnership, may add versions of it';
+      failures.push({ id: entry.record.id, version: entry.record.version ?? '', message: formatRefusal('owned-by-another', '/id', text) });
+      continue;
+    }
     const notes: string[] = [];
     if (outcome.kind === 'duplicate') {
       // §5.5: a version already stored is a success; the stored copy is kept.
@@ -136,6 +146,12 @@ function usableId(obj: unknown): string | undefined {
   if (typeof obj !== 'object' || obj === null) return undefined;
   const id = (obj as Record<string, unknown>).id;
   return typeof id === 'string' && id.length <= 300 && isIdentifier(id) ? id : undefined;
+}
+
+/** An indicator's valid_until as a key, for the retention sweep (docs/trust.md#retention). */
+function validUntilKeyOf(obj: Record<string, unknown>): string | null {
+  const until = obj.valid_until;
+  return obj.type === 'indicator' && typeof until === 'string' && isStixTimestamp(until) ? timestampKey(until) : null;
 }
 
 /** The version a failure reports: only a real STIX timestamp is echoed back. */

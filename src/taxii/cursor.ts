@@ -8,7 +8,8 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type ListingEndpoint = 'objects' | 'manifest' | 'object' | 'versions';
+/** The TAXII listings, and Accord's tombstone feed (docs/trust.md#tombstones). */
+export type ListingEndpoint = 'objects' | 'manifest' | 'object' | 'versions' | 'tombstones';
 
 export interface CursorPayload<F extends object = object> {
   collectionId: string;

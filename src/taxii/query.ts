@@ -67,6 +67,7 @@ const MATCH_FIELDS: Record<FilteredEndpoint, readonly string[]> = {
   object: ['version', 'spec_version'],
   versions: ['spec_version'],
   delete: ['version', 'spec_version'],
+  tombstones: [],
 };
 
 export interface ListingContext {

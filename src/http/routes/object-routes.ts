@@ -10,6 +10,7 @@ import { deleteObject } from '../../taxii/delete-object';
 import { STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
+import { getTombstones } from '../../taxii/tombstones';
 import { noteAudit } from '../middleware/audit';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
@@ -86,6 +87,21 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       negotiation: 'taxii21',
       gate: 'reader',
       handle: async (req, res) => sendListing(req, res, await getVersions(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') })),
+    },
+  });
+
+  // An Accord extension, plain JSON (docs/trust.md#tombstones): no TAXII negotiation.
+  route(`${COLLECTION}/x-accord-tombstones`, {
+    GET: {
+      audit: 'get_tombstones',
+      gate: 'reader',
+      handle: async (req, res) => {
+        const page = await getTombstones(ctx, readRequest(req, ctx));
+        noteAudit(req, { objectCount: page.count });
+        if (page.removedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', page.removedFirst);
+        if (page.removedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', page.removedLast);
+        res.status(200).type('application/json').send(JSON.stringify(page.body));
+      },
     },
   });
 }
