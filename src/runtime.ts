@@ -115,6 +115,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   const purge = setInterval(() => {
     store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));
+    // Tombstones stay at least as long as status resources (docs/trust.md#tombstones).
+    store.purgeTombstones(clock() - ctx.statusRetentionMicros).catch((error: unknown) => log.warn('tombstone purge failed', { error: String(error) }));
   }, HOUR_MICROS / 1000);
   purge.unref();
   return {
