@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './log/logger';
 import { refreshMembersCollection } from './partnerships/members-collection';
 import { PARTNERSHIPS } from './partnerships/model';
 import { Scope } from './partnerships/scope';
+import { RetentionSweep } from './retention/sweep';
 import { formatVerdictMessage } from './stix/messages';
 import { formatMicros } from './stix/timestamp';
 import { createValidator, type StixValidator } from './stix/validator';
@@ -45,6 +46,7 @@ export interface Core {
   store: Store;
   audit: AuditTrail;
   admin: Admin;
+  retention: RetentionSweep;
   /** Writes the buffered audit entries and closes the store. */
   close(): Promise<void>;
 }
@@ -54,7 +56,8 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
   const clock = options.clock ?? nowMicros;
   const store = await openStore(config.store, clock);
   const audit = new AuditTrail(store, clock, log);
-  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length), ADMIN_ACTIONS);
+  const retention = new RetentionSweep(store, audit, clock, config.retention.batch_size);
+  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention), ADMIN_ACTIONS);
   try {
     if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
     // A members collection holds every current member's identity, whatever happened while this instance was down.
@@ -72,6 +75,7 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
     store,
     audit,
     admin,
+    retention,
     close: async () => {
       await audit.flush();
       await store.close();
@@ -87,7 +91,7 @@ export interface Runtime extends Core {
 /** Everything but the listener: tests drive `app` through supertest. */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const core = await openCore(config, options);
-  const { store, clock, log, audit, admin } = core;
+  const { store, clock, log, audit, admin, retention } = core;
   const secret = await store.getOrCreateSecret('cursor', () => randomBytes(32).toString('base64'));
   const today = () => formatMicros(clock()).slice(0, 10);
   const ctx: TaxiiContext = {
@@ -119,13 +123,40 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     store.purgeTombstones(clock() - ctx.statusRetentionMicros).catch((error: unknown) => log.warn('tombstone purge failed', { error: String(error) }));
   }, HOUR_MICROS / 1000);
   purge.unref();
+  const sweeping = startSweeps(retention, config.retention.sweep_interval_minutes, log);
   return {
     ...core,
     app,
     ctx,
     close: async () => {
       clearInterval(purge);
+      await sweeping.stop();
       await core.close();
+    },
+  };
+}
+
+/** Runs the retention sweep every `minutes` (never when 0), one at a time; stop() waits for a running one. */
+function startSweeps(retention: RetentionSweep, minutes: number, log: Logger): { stop(): Promise<void> } {
+  if (minutes === 0) return { stop: async () => undefined };
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() =>
+      retention.run().then(
+        (swept) => {
+          if (swept.length > 0) log.info('retention sweep', { collections: swept.length, objects: swept.reduce((n, s) => n + s.ids.length, 0) });
+        },
+        (error: unknown) => {
+          log.warn('retention sweep failed', { error: String(error) });
+        },
+      ),
+    );
+  }, minutes * 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
     },
   };
 }

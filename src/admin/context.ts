@@ -1,6 +1,7 @@
 /** What admin actions work with: the store through typed tables, the audit trail, the clock and the server's limits. */
 
 import type { AuditTrail } from '../audit/audit-trail';
+import type { RetentionSweep } from '../retention/sweep';
 import { formatMicros } from '../stix/timestamp';
 import type { MicroClock } from '../store/clock';
 import type { Store } from '../store/contract';
@@ -15,6 +16,7 @@ export class AdminContext {
     private readonly clock: MicroClock,
     /** taxii.max_content_length: a new partnership's body limit, and the most a steward may set. */
     readonly defaultMaxContentLength: number,
+    readonly retention: RetentionSweep,
   ) {}
 
   /** The typed table of one entity kind. */

@@ -14,8 +14,9 @@ import { objects } from './objects';
 import { organisations } from './organisations';
 import { partnerships } from './partnerships';
 import { relays } from './relays';
+import { retention } from './retention';
 import { users } from './users';
 
-export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, objects, audit];
+export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, objects, retention, audit];
 
 export const ADMIN_ACTIONS: readonly AdminAction[] = ADMIN_RESOURCES.flatMap((resource) => resource.actions);

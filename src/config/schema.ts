@@ -137,6 +137,15 @@ export const CONFIG_SCHEMA = {
         status_retention_hours: int('How long status resources are kept (at least 24 h, TAXII 2.1 §4.3).', 24, 168),
       },
     },
+    retention: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        sweep_interval_minutes: int('How often the retention sweep runs (0: only on demand, `accord retention sweep`).', 0, 60, 10080),
+        batch_size: int('Objects removed per store write during a sweep; the server serves other requests between batches.', 1, 500, 100000),
+      },
+    },
     validation: {
       type: 'object',
       additionalProperties: false,

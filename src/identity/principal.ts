@@ -25,14 +25,15 @@ export function principalLabel(p: Principal): string {
 
 /**
  * Who acts on the admin resources: a signed-in principal, or the local operator,
- * at the command line (`cli`) or through the configuration's seed at first start
- * (`seed`). The local operator may do everything; the audit trail names it.
+ * at the command line (`cli`), through the configuration's seed at first start
+ * (`seed`), or as the server's retention sweep (`retention`). The local operator
+ * may do everything; the audit trail names it.
  */
 export type Actor = Principal | LocalOperator;
-export type LocalOperator = 'cli' | 'seed';
+export type LocalOperator = 'cli' | 'seed' | 'retention';
 
 export function isLocalOperator(actor: Actor): actor is LocalOperator {
-  return actor === 'cli' || actor === 'seed';
+  return actor === 'cli' || actor === 'seed' || actor === 'retention';
 }
 
 /** Server administrators and the local operator manage everything. */

@@ -22,14 +22,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   partnerships: ['identity', 'stix', 'store'],
   audit: ['identity', 'log', 'stix', 'store'],
   taxii: ['identity', 'partnerships', 'stix', 'store'],
-  admin: ['audit', 'identity', 'partnerships', 'stix', 'store'],
+  // The retention sweep: partnerships' policies applied to the store, audited.
+  retention: ['audit', 'identity', 'partnerships', 'stix', 'store'],
+  admin: ['audit', 'identity', 'partnerships', 'retention', 'stix', 'store'],
   // The configuration describes a deployment, its seed in the admin resources' own schemas.
   config: ['admin', 'stix'],
   http: ['admin', 'audit', 'identity', 'log', 'partnerships', 'store', 'taxii'],
   // The composition root wires everything; only it builds the HTTP app.
-  runtime: ['admin', 'audit', 'config', 'http', 'identity', 'log', 'partnerships', 'stix', 'store', 'taxii'],
+  runtime: ['admin', 'audit', 'config', 'http', 'identity', 'log', 'partnerships', 'retention', 'stix', 'store', 'taxii'],
   server: ['config', 'runtime'],
-  cli: ['admin', 'config', 'identity', 'log', 'partnerships', 'runtime', 'server', 'stix', 'store', 'taxii'],
+  cli: ['admin', 'config', 'identity', 'log', 'partnerships', 'retention', 'runtime', 'server', 'stix', 'store', 'taxii'],
 };
 const EVERYONE = ['errors', 'paths'];
 
