@@ -13,7 +13,7 @@ import { TLP_LEVELS } from '../stix/tlp';
 import { defineAction, type AdminResource, type BodyOf } from './action';
 import type { AdminContext } from './context';
 import { listOf } from './listings';
-import { RETENTION_BODY, retentionOf, retentionWire } from './retention-policy';
+import { RETENTION_BODY, RETENTION_OPTIONS, retentionOf, retentionWire } from './retention-policy';
 
 const UUID_V4 = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$', 'x-expected': 'must be a lower-case UUIDv4' } as const;
 const ALIAS = { type: 'string', pattern: '^[^/]+$', 'x-expected': "must be non-empty and contain no '/'" } as const;
@@ -156,6 +156,8 @@ const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'c
         { flags: '--alias <alias>' },
         { flags: '--description <text>' },
         ...CEILING_AND_PROFILE_OPTIONS,
+        { flags: '--require-created-by-ref <on>', description: 'true or false' },
+        ...RETENTION_OPTIONS,
       ],
       columns: ['id', 'alias', 'title', 'marking_ceiling'],
     },

@@ -14,7 +14,7 @@ import { defineAction, type AdminResource, type BodyOf } from './action';
 import type { AdminContext } from './context';
 import { stewarded } from './perform';
 import { listOf } from './listings';
-import { RETENTION_BODY, retentionOf, retentionWire } from './retention-policy';
+import { RETENTION_BODY, RETENTION_OPTIONS, retentionOf, retentionWire } from './retention-policy';
 
 /** One URL segment, not a path Accord serves itself (any case). */
 const PATH = {
@@ -176,6 +176,8 @@ const update = defineAction({ body: PARTNERSHIP_PATCH, params: ['partnership'] }
         { flags: '--end <date>', field: 'end_date', description: 'YYYY-MM-DD' },
         { flags: '--max-content-length <bytes>' },
         { flags: '--always-list-objects <on>', description: 'true or false' },
+        { flags: '--members-collection <on>', description: "true or false: serve every member's STIX identity" },
+        ...RETENTION_OPTIONS,
       ],
       columns: ['path', 'status', 'always_list_objects', 'title'],
     },

@@ -1,6 +1,7 @@
 /** The retention policy as partnerships and collections take it in their bodies, and its wire shape. */
 
 import type { RetentionPolicy } from '../partnerships/model';
+import type { CliOption } from './action';
 
 export const RETENTION_BODY = {
   type: ['object', 'null'],
@@ -30,3 +31,10 @@ export function retentionWire(policy: RetentionPolicy | undefined): Record<strin
   if (policy === undefined) return undefined;
   return { max_age_days: policy.maxAgeDays, indicator_grace_days: policy.indicatorGraceDays, legal_hold: policy.legalHold };
 }
+
+/** The policy's fields as CLI options of `partnership update` and `collection update`. */
+export const RETENTION_OPTIONS: CliOption[] = [
+  { flags: '--max-age-days <days>', field: 'retention.max_age_days', description: "remove objects whose newest version's date_added is this old" },
+  { flags: '--indicator-grace-days <days>', field: 'retention.indicator_grace_days', description: 'remove indicators this long after their valid_until' },
+  { flags: '--legal-hold <on>', field: 'retention.legal_hold', description: 'true or false: while true, nothing is removed' },
+];

@@ -34,7 +34,7 @@ function addCommand(parent: Command, action: AdminAction, binding: CliBinding): 
     self.registeredArguments.forEach((argument, i) => (input[argument.name()] = args[i]));
     for (const { declared, option } of options) {
       const value = self.getOptionValue(option.attributeName()) as string | boolean | undefined;
-      if (value !== undefined) input[fieldOf(declared)] = declared.file ? readFileSync(String(value), 'utf8') : typed(action, fieldOf(declared), value);
+      if (value !== undefined) setField(input, fieldOf(declared), declared.file ? readFileSync(String(value), 'utf8') : typed(action, fieldOf(declared), value));
     }
     if (binding.stdin !== undefined) input[binding.stdin] = await readStdinLine();
     const { config, json } = self.optsWithGlobals<{ config?: string; json?: boolean }>();
@@ -46,9 +46,18 @@ function fieldOf(option: CliOption): string {
   return option.field ?? /--([a-z-]+)/.exec(option.flags)![1]!.replace(/-/g, '_');
 }
 
+/** Sets a field; `a.b` sets `b` in the object `a` (a nested body property such as `retention.max_age_days`). */
+function setField(input: Json, field: string, value: unknown): void {
+  const [head, ...rest] = field.split('.');
+  if (rest.length === 0) input[head!] = value;
+  else setField((input[head!] ??= {}) as Json, rest.join('.'), value);
+}
+
+type SchemaNode = { type?: unknown; properties?: Record<string, SchemaNode> };
+
 /** Command-line text as the type the body schema expects; anything else is left for the schema to refuse. */
 function typed(action: AdminAction, field: string, value: string | boolean): unknown {
-  const type = (action.body as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties?.[field]?.type;
+  const type = field.split('.').reduce<SchemaNode | undefined>((node, part) => node?.properties?.[part], action.body as SchemaNode | undefined)?.type;
   if (typeof value !== 'string') return value;
   if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   if (type === 'integer' && /^\d{1,15}$/.test(value)) return Number(value);
