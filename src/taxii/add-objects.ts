@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { isIdentifier } from '../stix/identifier';
 import { formatRefusal } from '../stix/messages';
 import { formatMicros, isStixTimestamp } from '../stix/timestamp';
-import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
+import { validUntilKeyOf, type NewRecord, type StatusDetail, type StoredStatus, type Submitter } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
@@ -76,13 +76,20 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.specVersions.map(mediaTypeForSpecVersion).join(', ')})`;
       return refused('collection-media-type', '/spec_version', text);
     }
-    const entry: Entry = { kind: 'candidate', record: { ...identity.identity, body: text } };
+    const record: NewRecord = {
+      ...identity.identity,
+      body: text,
+      owner: `org:${scope.principal.organisationId}`,
+      submitter: submitterOf(scope),
+      validUntilKey: validUntilKeyOf(identity.identity.type, (obj as Record<string, unknown>).valid_until),
+    };
+    const entry: Entry = { kind: 'candidate', record };
     if (judgement.message !== undefined) entry.note = judgement.message;
     return entry;
   });
 
   const candidates = entries.flatMap((e) => (e.kind === 'candidate' ? [e.record] : []));
-  const outcomes = candidates.length > 0 ? await ctx.store.addRecords(collection.id, candidates) : [];
+  const outcomes = candidates.length > 0 ? await ctx.store.addRecords(collection.id, candidates, '*') : [];
 
   const successes: StatusDetail[] = [];
   const failures: StatusDetail[] = [];
@@ -93,6 +100,10 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       continue;
     }
     const outcome = outcomes[next++]!;
+    if (outcome.kind === 'owned') {
+      failures.push({ id: entry.record.id, version: entry.record.version ?? '', message: formatRefusal('object-owner', '/id', 'owned by another organisation') });
+      continue;
+    }
     const notes: string[] = [];
     if (outcome.kind === 'duplicate') {
       // §5.5: a version already stored is a success; the stored copy is kept.
@@ -122,6 +133,11 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
   };
   await ctx.store.putStatus(status);
   return statusResource(status);
+}
+
+function submitterOf(scope: Scope): Submitter {
+  const { organisationId, username, keyId } = scope.principal;
+  return { organisation: organisationId, ...(username !== undefined ? { user: username } : {}), ...(keyId !== undefined ? { keyId } : {}) };
 }
 
 /** A failed element is named by its id only when that is a STIX identifier; otherwise by its position. */

@@ -20,7 +20,7 @@ export async function deleteObject(
   if (!(await ctx.store.hasObject(target.collection.id, request.objectId))) {
     throw new NotFoundError('No object with this id in this collection.');
   }
-  const removed = await ctx.store.deleteRecords(toRecordQuery(target.collection.id, filters, request.objectId));
+  const removed = await ctx.store.deleteRecords(toRecordQuery(target.collection.id, filters, request.objectId), { reason: 'deleted' });
   if (removed === 0) throw new NotFoundError('No version of this object matches the filters; nothing was deleted.');
   return removed;
 }

@@ -77,9 +77,19 @@ if (uri === undefined || uri === '') {
         const type = types[i % types.length]!;
         const version = type === 'ipv4-addr' ? null : `2020-01-0${1 + (i % 9)}T00:00:00.000Z`;
         const id = `${type}--${String(i % 120).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        records.push({ id, type, version, versionKey: version && timestampKey(version), specVersion: '2.1', body: JSON.stringify({ id, i }) });
+        records.push({
+          id,
+          type,
+          version,
+          versionKey: version && timestampKey(version),
+          specVersion: '2.1',
+          body: JSON.stringify({ id, i }),
+          owner: 'org:o1',
+          submitter: { organisation: 'o1' },
+          validUntilKey: null,
+        });
       }
-      added = (await store.addRecords(coll, records)).filter((outcome) => outcome.kind === 'added').length;
+      added = (await store.addRecords(coll, records, '*')).filter((outcome) => outcome.kind === 'added').length;
       await store.createEntity({ kind: 'user', id: 'u1', uniqueKey: 'ann', refs: ['org:o1'], doc: {} });
     });
     afterAll(async () => {
