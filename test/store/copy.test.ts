@@ -14,7 +14,7 @@ import { registerStoreCommands, storeCopyCommand } from '../../src/cli/store-cop
 import type { EntityKind, NewRecord, Store } from '../../src/store/contract';
 import { oneSuccessStatus } from '../support/stix';
 import { ENTITY_KINDS } from '../../src/store/contract';
-import { copyStore } from '../../src/store/copy';
+import { copyStore, verifyCopy } from '../../src/store/copy';
 import { openStoreAt, parseStoreLocation } from '../../src/store/index';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { timestampKey } from '../../src/stix/timestamp';
@@ -64,6 +64,41 @@ async function fill(store: Store): Promise<void> {
   await store.getOrCreateSecret('cursor', () => 'c3VwZXIgc2VjcmV0');
 }
 
+const TRUST = '6f2b0a4e-1d0c-4c1e-9a53-0b7b7f1f0003';
+const EMPTIED = '6f2b0a4e-1d0c-4c1e-9a53-0b7b7f1f0004';
+
+/** Owners of every kind (an organisation, a relayed identity, none before owners), submitters, expiring indicators and tombstones. */
+async function fillTrust(store: Store): Promise<void> {
+  const expiring = 'indicator--66666666-6666-4666-8666-666666666666';
+  const relayed = 'attack-pattern--77777777-7777-4777-8777-777777777777';
+  const legacy = 'campaign--88888888-8888-4888-8888-888888888888';
+  await store.addRecords(TRUST, [{ ...rec(expiring, '2020-01-01T00:00:00Z'), validUntilKey: timestampKey('2020-06-01T00:00:00.25Z') }], '*');
+  await store.addRecords(TRUST, [{ ...rec(relayed, '2020-01-01T00:00:00Z'), owner: 'identity:identity--mitre', submitter: { organisation: 'relay', keyId: 'k1' } }], '*');
+  await store.addRecords(TRUST, [{ ...rec(relayed, '2020-02-01T00:00:00Z'), owner: 'org:steward', submitter: { organisation: 'steward' } }], '*');
+  const [dump] = await store.exportRecords(TRUST, undefined, 1);
+  await store.importRecords(TRUST, [{ ...dump!, id: legacy, type: 'campaign', dateAdded: Number.MAX_SAFE_INTEGER - 10, owner: '', submitter: null, validUntilKey: null }]);
+  const gone = 'note--99999999-9999-4999-8999-999999999999';
+  await store.addRecords(EMPTIED, [rec(gone, '2020-01-01T00:00:00Z'), rec(gone, '2020-02-01T00:00:00Z')], '*');
+  await store.deleteRecords({ collectionId: EMPTIED, ids: [gone], versions: { all: true }, specVersions: 'all', withBody: false }, { reason: 'retention' });
+}
+
+/** What the trust and lifecycle methods say about a store, collection by collection. */
+async function lifecycle(store: Store): Promise<unknown> {
+  const collections = await store.listCollections();
+  return Promise.all(
+    collections.map(async (c) => {
+      const records = await store.exportRecords(c.id, undefined, 10_000);
+      return {
+        mark: c,
+        records,
+        tombstones: await store.listTombstones(c.id, undefined, 10_000),
+        provenance: await Promise.all([...new Set(records.map((r) => r.id))].map((id) => store.provenance(c.id, id))),
+        expired: await store.findExpired({ collectionId: c.id, addedBefore: Number.MAX_SAFE_INTEGER, validUntilBefore: '2021', limit: 100 }),
+      };
+    }),
+  );
+}
+
 /** Everything a store holds, through the contract. */
 async function contents(store: Store): Promise<unknown> {
   const collections = await store.listCollections();
@@ -101,6 +136,28 @@ test('when a SQLite store is copied into an empty one, then everything arrives, 
     const [mark] = (await target.listCollections()).filter((c) => c.id.endsWith('0002'));
     const [next] = await target.addRecords(mark!.id, [rec('tool--55555555-5555-4555-8555-555555555555', '2022-01-01T00:00:00Z')], '*');
     expect(next!.kind === 'added' && next!.dateAdded).toBeGreaterThan(mark!.lastDateAdded);
+  } finally {
+    await source.close();
+    await target.close();
+  }
+});
+
+test('when owners, submitters, expiring indicators and tombstones are copied, then they arrive unchanged and a missing tombstone fails the check', async () => {
+  const source = SqliteStore.open({ path: join(dir, 'source.db') });
+  const target = SqliteStore.open({ path: join(dir, 'target.db') });
+  try {
+    await fill(source);
+    await fillTrust(source);
+    const events: string[] = [];
+    await copyStore(source, target, (part, count, done) => events.push(`${part}=${count}${done ? '.' : ''}`), 1);
+    const expected = await lifecycle(source);
+    expect(await lifecycle(target)).toEqual(expected);
+    expect(JSON.stringify(expected)).toContain('"owner":"identity:identity--mitre","submitter":{"organisation":"relay","keyId":"k1"}');
+    expect(JSON.stringify(expected)).toContain('"validUntilKey":"202006010000002');
+    expect(events).toContain(`tombstones of collection ${EMPTIED}=1.`);
+    expect(events).toContain('tombstones of collection 6f2b0a4e-1d0c-4c1e-9a53-0b7b7f1f0002=1.');
+    await target.purgeTombstones(Number.MAX_SAFE_INTEGER);
+    await expect(verifyCopy(source, target)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`tombstones of collection ${EMPTIED}: 1 in the source, 0 in the target`) });
   } finally {
     await source.close();
     await target.close();
@@ -194,6 +251,28 @@ if (uri === undefined || uri === '') {
       await storeCopyCommand(`mongodb:${uri}#${database}`, `sqlite:${join(dir, 'back.db')}`, { write: () => undefined });
       const back = SqliteStore.open({ path: join(dir, 'back.db') });
       expect(await contents(back)).toEqual(expected);
+      await back.close();
+    } finally {
+      const client = new MongoClient(uri);
+      await client.db(database).dropDatabase();
+      await client.close();
+    }
+  });
+
+  test('when owners, submitters and tombstones are copied to MongoDB and back, then they arrive unchanged', async () => {
+    const database = `accord_copy_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const source = SqliteStore.open({ path: join(dir, 'source.db') });
+    await fillTrust(source);
+    const expected = await lifecycle(source);
+    await source.close();
+    try {
+      await storeCopyCommand(`sqlite:${join(dir, 'source.db')}`, `mongodb:${uri}#${database}`, { write: () => undefined });
+      const mongo = await openStoreAt({ backend: 'mongodb', uri, database });
+      expect(await lifecycle(mongo)).toEqual(expected);
+      await mongo.close();
+      await storeCopyCommand(`mongodb:${uri}#${database}`, `sqlite:${join(dir, 'back.db')}`, { write: () => undefined });
+      const back = SqliteStore.open({ path: join(dir, 'back.db') });
+      expect(await lifecycle(back)).toEqual(expected);
       await back.close();
     } finally {
       const client = new MongoClient(uri);

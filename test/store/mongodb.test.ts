@@ -11,6 +11,7 @@ import { MongoClient, type Document } from 'mongodb';
 import type { NewRecord, RecordQuery, VersionSelector } from '../../src/store/contract';
 import { keyLookup } from '../../src/store/mongodb/mongo-entities';
 import { MongoStore } from '../../src/store/mongodb/mongo-store';
+import { expiryFinds } from '../../src/store/mongodb/lifecycle-query';
 import { candidateQuery, rivalPipeline } from '../../src/store/mongodb/record-query';
 import { COLLECTIONS, INDEX, INDEXES } from '../../src/store/mongodb/schema';
 import { timestampKey } from '../../src/stix/timestamp';
@@ -141,6 +142,25 @@ if (uri === undefined || uri === '') {
       expect(stages).toContain('IXSCAN');
       expect(stages).not.toContain('COLLSCAN');
       expect(JSON.stringify(explain)).toContain(INDEX.recordsByVersion);
+    });
+
+    test('when expired objects are found and tombstones listed, then each read scans its index in order, never the collection', async () => {
+      const reads: Array<{ on: string; filter: Document; sort: Document; hint: string; projection: Document; limit: number }> = [
+        ...expiryFinds({ collectionId: coll, addedBefore: Number.MAX_SAFE_INTEGER, validUntilBefore: '2030', limit: 10 }).map((f) => ({ ...f, on: COLLECTIONS.records })),
+        { on: COLLECTIONS.tombstones, filter: { collection: coll, removedAt: { $gt: 0 } }, sort: { removedAt: 1 }, hint: INDEX.tombstonesByTime, projection: { _id: 0 }, limit: 10 },
+      ];
+      for (const read of reads) {
+        const explain = await client
+          .db(database)
+          .collection(read.on)
+          .find(read.filter, { sort: read.sort, hint: read.hint, projection: read.projection, limit: read.limit })
+          .explain('queryPlanner');
+        const stages = winningStages(explain);
+        expect(stages).toContain('IXSCAN');
+        expect(stages).not.toContain('COLLSCAN');
+        expect(stages).not.toContain('SORT');
+        expect(JSON.stringify(explain)).toContain(read.hint);
+      }
     });
 
     test('when an entity is found by its unique key or a reference, then an index serves it, never a collection scan', async () => {
