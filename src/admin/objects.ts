@@ -14,7 +14,7 @@ import { MEMBERSHIPS, PARTNERSHIPS, whyReadOnly } from '../partnerships/model';
 import { actsFor, mayActFor } from '../partnerships/ownership';
 import { voiceOf } from '../partnerships/provenance';
 import { formatMicros, isStixTimestamp, timestampKey } from '../stix/timestamp';
-import type { MayActFor, Submitter, VersionProvenance } from '../store/contract';
+import { validUntilKeyOf, type MayActFor, type Submitter, type VersionProvenance } from '../store/contract';
 import { defineAction, type AdminResource } from './action';
 import { collectionIn } from './collections';
 import type { AdminContext } from './context';
@@ -112,7 +112,7 @@ const retract = defineAction({ body: RETRACT_BODY, params: ['partnership', 'coll
           body: JSON.stringify(revoked),
           owner: versions[0]!.owner,
           submitter: submitterOf(actor),
-          validUntilKey: object.type === 'indicator' && typeof object.valid_until === 'string' && isStixTimestamp(object.valid_until) ? timestampKey(object.valid_until) : null,
+          validUntilKey: validUntilKeyOf(String(object.type), object.valid_until),
         },
       ],
       acting,

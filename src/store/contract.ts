@@ -11,6 +11,8 @@
  * unique and strictly increasing per collection, never reused after a delete.
  */
 
+import { isStixTimestamp, timestampKey } from '../stix/timestamp';
+
 export interface NewRecord {
   /** The STIX `id`. */
   id: string;
@@ -44,6 +46,19 @@ export interface NewRecord {
   validUntilKey: string | null;
 }
 
+/**
+ * The `validUntilKey` of a record: `timestampKey(valid_until)` for an indicator
+ * whose `valid_until` is a valid STIX timestamp, else null.
+ */
+export function validUntilKeyOf(type: string, validUntil: unknown): string | null {
+  return type === 'indicator' && isStixTimestamp(validUntil) ? timestampKey(validUntil) : null;
+}
+
+/** The validUntilKey a store keeps: only an indicator's, so that findExpired tests the key alone. */
+export function indicatorsOnly(record: Pick<NewRecord, 'type' | 'validUntilKey'>): string | null {
+  return record.type === 'indicator' ? record.validUntilKey : null;
+}
+
 /** Who submitted a version: the organisation, and the user or API key that acted for it. */
 export interface Submitter {
   organisation: string;
@@ -59,6 +74,13 @@ export interface Submitter {
  * recorded has the owner `` (the empty key): only `*` acts for it.
  */
 export type MayActFor = readonly string[] | '*';
+
+/** Whether a submitter who may act for `mayActFor` may add versions of an object owned by `owner`. */
+export function actsFor(mayActFor: MayActFor, owner: string): boolean {
+  if (mayActFor === '*') return true;
+  if (owner === '') return false;
+  return mayActFor.includes(owner) || (owner.startsWith('identity:') && mayActFor.includes('identity:*'));
+}
 
 export type AddOutcome =
   | { kind: 'added'; dateAdded: number; version: string }
@@ -251,6 +273,34 @@ export interface Tombstone {
 /** How a delete is remembered. */
 export interface Removal {
   reason: string;
+}
+
+/** A record a delete removed, as both backends group it into tombstones. */
+export interface RemovedRecord {
+  id: string;
+  version: string;
+  versionKey: string;
+  dateAdded: number;
+}
+
+/**
+ * The tombstones a delete leaves: one per object that lost records, in the order
+ * of each object's first removed record, its versions oldest (earliest instant)
+ * first; `nextDateAdded` hands out each removedAt from the collection's sequence.
+ */
+export function tombstonesOf(removed: readonly RemovedRecord[], removal: Removal, nextDateAdded: () => number): Tombstone[] {
+  const byObject = new Map<string, RemovedRecord[]>();
+  for (const r of [...removed].sort((a, b) => a.dateAdded - b.dateAdded)) {
+    const list = byObject.get(r.id);
+    if (list) list.push(r);
+    else byObject.set(r.id, [r]);
+  }
+  return [...byObject].map(([id, records]) => ({
+    id,
+    versions: records.sort((a, b) => (a.versionKey < b.versionKey ? -1 : a.versionKey > b.versionKey ? 1 : 0)).map((r) => r.version),
+    removedAt: nextDateAdded(),
+    reason: removal.reason,
+  }));
 }
 
 /** What the retention sweep removes: objects whose newest record is older, or indicators that expired (either). */

@@ -1,9 +1,10 @@
 /**
  * Copies everything one store holds into another, empty one, through the
  * storage contract only, so any backend can be the source or the target
- * (`accord store copy`): records with their original dateAdded values and the
- * collections' last dateAdded (date_added order and cursors stay valid),
- * statuses, entities, the audit trail in order, and the server secrets. Counts
+ * (`accord store copy`): records with their original dateAdded values, owners
+ * and submitters, the tombstones deletes left, and the collections' last
+ * dateAdded (date_added order and cursors stay valid), statuses, entities, the
+ * audit trail in order, and the server secrets. Counts
  * are compared at the end. Stop the servers using the source first: records
  * written during the copy may be missed, and the verification then fails.
  */
@@ -48,6 +49,7 @@ export async function copyStore(from: Store, to: Store, progress: CopyProgress =
     await to.importRecords(mark.id, [], mark.lastDateAdded);
     summary.records[mark.id] = count;
     progress(part, count, true);
+    await copyTombstones(from, to, mark.id, progress, batch);
   }
 
   let afterId: string | undefined;
@@ -93,6 +95,23 @@ export async function copyStore(from: Store, to: Store, progress: CopyProgress =
   return summary;
 }
 
+/** After the collection's records, whose dateAdded values the tombstones' removedAt interleave with. */
+async function copyTombstones(from: Store, to: Store, collectionId: string, progress: CopyProgress, batch: number): Promise<void> {
+  const part = `tombstones of collection ${collectionId}`;
+  let count = 0;
+  let after: number | undefined;
+  for (;;) {
+    const page = await from.listTombstones(collectionId, after, batch);
+    if (page.tombstones.length === 0) break;
+    await to.importTombstones(collectionId, page.tombstones);
+    count += page.tombstones.length;
+    after = page.tombstones[page.tombstones.length - 1]!.removedAt;
+    progress(part, count, false);
+    if (!page.more) break;
+  }
+  if (count > 0) progress(part, count, true);
+}
+
 /** What a store holds, as a list of non-empty parts; empty when the store is empty. */
 export async function describeContents(store: Store): Promise<string[]> {
   const parts: string[] = [];
@@ -117,6 +136,7 @@ export async function verifyCopy(from: Store, to: Store): Promise<void> {
   for (const mark of sourceMarks) {
     compare(`last date_added of collection ${mark.id}`, mark.lastDateAdded, targetMarks.get(mark.id) ?? 'none');
     compare(`records of collection ${mark.id}`, await from.countRecords(everything(mark.id)), await to.countRecords(everything(mark.id)));
+    compare(`tombstones of collection ${mark.id}`, await countTombstones(from, mark.id), await countTombstones(to, mark.id));
   }
   compare('statuses', await countStatuses(from), await countStatuses(to));
   for (const kind of ENTITY_KINDS) compare(`${kind} entities`, (await from.listEntities(kind)).length, (await to.listEntities(kind)).length);
@@ -142,6 +162,17 @@ async function countStatuses(store: Store): Promise<number> {
     if (statuses.length === 0) return count;
     count += statuses.length;
     afterId = statuses[statuses.length - 1]!.id;
+  }
+}
+
+async function countTombstones(store: Store, collectionId: string): Promise<number> {
+  let count = 0;
+  let after: number | undefined;
+  for (;;) {
+    const page = await store.listTombstones(collectionId, after, COPY_BATCH);
+    count += page.tombstones.length;
+    if (!page.more || page.tombstones.length === 0) return count;
+    after = page.tombstones[page.tombstones.length - 1]!.removedAt;
   }
 }
 

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { isIdentifier } from '../stix/identifier';
 import { formatRefusal } from '../stix/messages';
-import { formatMicros, isStixTimestamp, timestampKey } from '../stix/timestamp';
-import type { NewRecord, StatusDetail, StoredStatus } from '../store/contract';
+import { formatMicros, isStixTimestamp } from '../stix/timestamp';
+import { validUntilKeyOf, type NewRecord, type StatusDetail, type StoredStatus } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects } from './envelope';
 import { markingCeilingProblem } from '../partnerships/marking-ceiling';
@@ -85,7 +85,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       const text = `spec_version ${identity.identity.specVersion} is not accepted by this collection (media types: ${collection.specVersions.map(mediaTypeForSpecVersion).join(', ')})`;
       return refused('collection-media-type', '/spec_version', text);
     }
-    const record: NewRecord = { ...identity.identity, body: text, owner: ownerKeyOf(obj as Record<string, unknown>, voice), submitter, validUntilKey: validUntilKeyOf(obj as Record<string, unknown>) };
+    const record: NewRecord = { ...identity.identity, body: text, owner: ownerKeyOf(obj as Record<string, unknown>, voice), submitter, validUntilKey: validUntilKeyOf(identity.identity.type, (obj as Record<string, unknown>).valid_until) };
     const entry: Entry = { kind: 'candidate', record };
     if (judgement.message !== undefined) entry.note = judgement.message;
     return entry;
@@ -146,12 +146,6 @@ function usableId(obj: unknown): string | undefined {
   if (typeof obj !== 'object' || obj === null) return undefined;
   const id = (obj as Record<string, unknown>).id;
   return typeof id === 'string' && id.length <= 300 && isIdentifier(id) ? id : undefined;
-}
-
-/** An indicator's valid_until as a key, for the retention sweep (docs/trust.md#retention). */
-function validUntilKeyOf(obj: Record<string, unknown>): string | null {
-  const until = obj.valid_until;
-  return obj.type === 'indicator' && typeof until === 'string' && isStixTimestamp(until) ? timestampKey(until) : null;
 }
 
 /** The version a failure reports: only a real STIX timestamp is echoed back. */

@@ -15,7 +15,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'accord-doctor-'));
   running = await startServer(buildConfig({ ...standardConfig(dir), server: { port: 0 } }, 'doctor'));
   const objects = [indicator(), indicator(), indicator()];
-  await running.runtime.store.addRecords(RW, objects.map(recordOf));
+  await running.runtime.store.addRecords(RW, objects.map(recordOf), '*');
 });
 afterAll(async () => {
   await running.shutdown();

@@ -111,7 +111,7 @@ async function call(org: Org, method: Method, c: (typeof COLLECTIONS)[number], o
       return http.send('GET', `${base}/objects/${c.marker}/`, headers);
     case 'delete_object': {
       const victim = indicator();
-      await running.runtime.store.addRecords(c.id, [recordOf(victim)]);
+      await running.runtime.store.addRecords(c.id, [recordOf(victim)], '*');
       return http.send('DELETE', `${base}/objects/${victim.id}/`, headers);
     }
     case 'versions':
@@ -160,7 +160,7 @@ beforeAll(async () => {
   running = await startServer(config);
   const store = running.runtime.store;
   for (const c of COLLECTIONS) {
-    await store.addRecords(c.id, [recordOf(indicator({ id: c.marker }))]);
+    await store.addRecords(c.id, [recordOf(indicator({ id: c.marker }))], '*');
     await store.putStatus(
       oneSuccessStatus({ id: statusIds.get(c.id)!, apiRoot: c.path, collectionId: c.id, owner: `org:${c.statusOwner}`, success: { id: c.marker, version: '2026-01-01T00:00:00.000Z' } }),
     );

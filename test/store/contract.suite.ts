@@ -5,9 +5,11 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type StoredStatus, type VersionSelector } from '../../src/store/contract';
+import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type StoredStatus } from '../../src/store/contract';
 import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
+import { lifecycleCases } from './lifecycle.cases';
+import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
 
 export interface StoreHarness {
@@ -16,24 +18,6 @@ export interface StoreHarness {
   /** A fresh store for many small writes whose durability does not matter (SQLite: in memory); open() when absent. */
   openScratch?(): Promise<Store>;
   cleanup(): Promise<void>;
-}
-
-const ALL: VersionSelector = { all: true };
-const LAST: VersionSelector = { all: false, first: false, last: true, at: [] };
-const FIRST: VersionSelector = { all: false, first: true, last: false, at: [] };
-
-function rec(id: string, version: string | null, extra: Record<string, unknown> = {}, specVersion = '2.1'): NewRecord {
-  const type = id.split('--')[0]!;
-  const body = JSON.stringify({ type, id, ...(version ? { modified: version } : {}), ...extra });
-  return { id, type, version, versionKey: version === null ? null : timestampKey(version), specVersion, body };
-}
-
-function sid(type: string): string {
-  return `${type}--${randomUUID()}`;
-}
-
-function query(collectionId: string, extra: Partial<RecordQuery> = {}): RecordQuery {
-  return { collectionId, versions: ALL, specVersions: 'latest', withBody: false, ...extra };
 }
 
 export function storeContractSuite(name: string, harness: () => StoreHarness | null): void {
@@ -57,7 +41,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     test('when records are added, then each gets a strictly increasing date_added and comes back byte for byte', async () => {
       const records = Array.from({ length: 500 }, (_, i) => rec(sid('indicator'), `2020-01-01T00:00:00.${String(i).padStart(3, '0')}Z`, { n: 1.0 }));
       records[0]!.body = '{ "type":"indicator" ,  "spaced": true }';
-      const outcomes = await store.addRecords(coll, records);
+      const outcomes = stored(await store.addRecords(coll, records, '*'));
       expect(outcomes.every((o) => o.kind === 'added')).toBe(true);
       const dates = outcomes.map((o) => o.dateAdded);
       for (let i = 1; i < dates.length; i++) expect(dates[i]!).toBeGreaterThan(dates[i - 1]!);
@@ -68,11 +52,11 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when the same id and version is added again, then it is a duplicate and nothing is written', async () => {
       const id = sid('malware');
-      const [first] = await store.addRecords(coll, [rec(id, '2021-05-05T10:00:00.000Z', { name: 'a' })]);
+      const [first] = stored(await store.addRecords(coll, [rec(id, '2021-05-05T10:00:00.000Z', { name: 'a' })], '*'));
       const outcomes = await store.addRecords(coll, [
         rec(id, '2021-05-05T10:00:00Z', { name: 'a' }),
         rec(id, '2021-05-05T10:00:00.000Z', { name: 'a' }),
-      ]);
+      ], '*');
       expect(outcomes[0]).toEqual({ kind: 'duplicate', dateAdded: first!.dateAdded, version: '2021-05-05T10:00:00.000Z', sameContent: false });
       expect(outcomes[1]).toEqual({ kind: 'duplicate', dateAdded: first!.dateAdded, version: '2021-05-05T10:00:00.000Z', sameContent: true });
       expect((await store.findRecords(query(coll))).records).toHaveLength(1);
@@ -80,16 +64,16 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when a duplicate appears within one call, then only the first copy is stored', async () => {
       const id = sid('tool');
-      const outcomes = await store.addRecords(coll, [rec(id, '2021-01-01T00:00:00.000Z'), rec(id, '2021-01-01T00:00:00.000Z')]);
+      const outcomes = await store.addRecords(coll, [rec(id, '2021-01-01T00:00:00.000Z'), rec(id, '2021-01-01T00:00:00.000Z')], '*');
       expect(outcomes.map((o) => o.kind)).toEqual(['added', 'duplicate']);
     });
 
     test('when an object has no version, then its version is its first date_added and a re-post is a duplicate', async () => {
       const id = sid('ipv4-addr');
-      const [added] = await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })]);
+      const [added] = stored(await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })], '*'));
       expect(added!.kind).toBe('added');
       expect(added!.version).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-      const [again] = await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })]);
+      const [again] = await store.addRecords(coll, [rec(id, null, { value: '10.0.0.1' })], '*');
       expect(again).toEqual({ kind: 'duplicate', dateAdded: added!.dateAdded, version: added!.version, sameContent: true });
       const page = await store.findRecords(query(coll, { versions: { all: false, first: false, last: false, at: [timestampKey(added!.version)] } }));
       expect(page.records.map((r) => r.id)).toEqual([id]);
@@ -97,7 +81,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when paging with a bound and a limit, then pages follow date_added without gap or overlap', async () => {
       const ids = Array.from({ length: 25 }, () => sid('identity'));
-      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')));
+      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')), '*');
       const seen: string[] = [];
       let after: number | undefined;
       for (;;) {
@@ -111,7 +95,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when an offset and a count are asked, then they follow the same selection as the pages', async () => {
       const ids = Array.from({ length: 12 }, (_, i) => sid(i % 3 === 0 ? 'malware' : 'indicator'));
-      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')));
+      await store.addRecords(coll, ids.map((id) => rec(id, '2022-02-02T00:00:00.000Z')), '*');
       expect(await store.countRecords(query(coll))).toBe(12);
       expect(await store.countRecords(query(coll, { types: ['malware'] }))).toBe(4);
       expect(await store.countRecords(query(coll, { types: ['malware', 'indicator'], limit: 2, offset: 5 }))).toBe(12);
@@ -128,10 +112,10 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when a page of objects is asked as text, then it is the same page as findRecords, joined', async () => {
       const ids = Array.from({ length: 9 }, (_, i) => sid(i % 2 ? 'malware' : 'indicator'));
-      await store.addRecords(coll, ids.map((id, i) => rec(id, `2022-02-02T00:00:0${i}.000Z`, { n: i })));
+      await store.addRecords(coll, ids.map((id, i) => rec(id, `2022-02-02T00:00:0${i}.000Z`, { n: i })), '*');
       // An object whose older version arrives last: `last` must not show it after the newest.
       const revised = sid('indicator');
-      for (const v of ['01', '03', '02']) await store.addRecords(coll, [rec(revised, `2023-01-01T00:00:${v}.000Z`)]);
+      for (const v of ['01', '03', '02']) await store.addRecords(coll, [rec(revised, `2023-01-01T00:00:${v}.000Z`)], '*');
       const extras: Array<Partial<RecordQuery>> = [{}, { versions: LAST }, { versions: FIRST }, { types: ['malware'] }, { types: ['malware', 'indicator'], versions: LAST }, { ids: [...ids.slice(2, 5), revised] }, { after: 0 }];
       for (const extra of extras) {
         let after: number | undefined;
@@ -158,14 +142,14 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       // A page larger than a part comes in several parts.
       const many = Array.from({ length: 150 }, () => rec(sid('note'), '2024-01-01T00:00:00.000Z'));
       const other = randomUUID();
-      await store.addRecords(other, many);
+      await store.addRecords(other, many, '*');
       const big = await store.findObjectsText(query(other, { withBody: true, limit: 1000 }));
       expect(big.parts.length).toBe(Math.ceil(150 / OBJECTS_PER_PART));
       expect(big.parts.join(',')).toBe(many.map((r) => r.body).join(','));
     });
 
     test('when a page is exactly full, then more is false', async () => {
-      await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')]);
+      await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')], '*');
       const page = await store.findRecords(query(coll, { limit: 2 }));
       expect(page.records).toHaveLength(2);
       expect(page.more).toBe(false);
@@ -177,9 +161,9 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       beforeEach(async () => {
         a = sid('attack-pattern');
         b = sid('campaign');
-        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(b, '2020-06-01T00:00:00.000Z')]);
-        await store.addRecords(coll, [rec(a, '2020-03-01T00:00:00.5Z')]);
-        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.000001Z')]);
+        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(b, '2020-06-01T00:00:00.000Z')], '*');
+        await store.addRecords(coll, [rec(a, '2020-03-01T00:00:00.5Z')], '*');
+        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.000001Z')], '*');
       });
 
       test('when last is asked, then each object gives its latest version only', async () => {
@@ -243,13 +227,13 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
         const id = ids[rand(ids.length)]!;
         if (step % 9 === 8 && live.some((r) => r.id === id)) {
           const victim = live.filter((r) => r.id === id).pop()!;
-          await store.deleteRecords(query(coll, { ids: [id], versions: { all: false, first: false, last: false, at: [victim.key] }, specVersions: [victim.spec] }));
+          await store.deleteRecords(query(coll, { ids: [id], versions: { all: false, first: false, last: false, at: [victim.key] }, specVersions: [victim.spec] }), { reason: 'deleted' });
           live.splice(live.indexOf(victim), 1);
           continue;
         }
         const version = `2020-01-${String(1 + rand(20)).padStart(2, '0')}T00:00:00.000Z`;
         const spec = rand(4) === 0 ? '2.0' : '2.1';
-        const [outcome] = await store.addRecords(coll, [rec(id, version, {}, spec)]);
+        const [outcome] = await store.addRecords(coll, [rec(id, version, {}, spec)], '*');
         if (outcome!.kind === 'added') live.push({ id, version, key: timestampKey(version), spec, dateAdded: outcome!.dateAdded });
       }
       const expected = (after: number | undefined, pick: 'first' | 'last' | 'all', specs: 'latest' | string[]) => {
@@ -288,7 +272,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     describe('spec versions', () => {
       test('when an object has records of two spec versions, then the default keeps the highest and a filter picks explicitly', async () => {
         const id = sid('indicator');
-        await store.addRecords(coll, [rec(id, '2019-01-01T00:00:00.000Z', {}, '2.0'), rec(id, '2018-01-01T00:00:00.000Z', {}, '2.1')]);
+        await store.addRecords(coll, [rec(id, '2019-01-01T00:00:00.000Z', {}, '2.0'), rec(id, '2018-01-01T00:00:00.000Z', {}, '2.1')], '*');
         const latest = await store.findRecords(query(coll, { versions: LAST }));
         expect(latest.records.map((r) => [r.version, r.specVersion])).toEqual([['2018-01-01T00:00:00.000Z', '2.1']]);
         const old = await store.findRecords(query(coll, { versions: LAST, specVersions: ['2.0'] }));
@@ -302,20 +286,20 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     test('when records are deleted by a version query, then only those go and hasObject follows', async () => {
       const id = sid('report');
-      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z'), rec(id, '2020-01-02T00:00:00.000Z'), rec(sid('report'), '2020-01-01T00:00:00.000Z')]);
-      expect(await store.deleteRecords(query(coll, { ids: [id], versions: LAST }))).toBe(1);
+      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z'), rec(id, '2020-01-02T00:00:00.000Z'), rec(sid('report'), '2020-01-01T00:00:00.000Z')], '*');
+      expect(await store.deleteRecords(query(coll, { ids: [id], versions: LAST }), { reason: 'deleted' })).toBe(1);
       expect((await store.findRecords(query(coll, { ids: [id] }))).records.map((r) => r.version)).toEqual(['2020-01-01T00:00:00.000Z']);
-      expect(await store.deleteRecords(query(coll, { ids: [id] }))).toBe(1);
+      expect(await store.deleteRecords(query(coll, { ids: [id] }), { reason: 'deleted' })).toBe(1);
       expect(await store.hasObject(coll, id)).toBe(false);
-      expect(await store.deleteRecords(query(coll, { ids: [id] }))).toBe(0);
+      expect(await store.deleteRecords(query(coll, { ids: [id] }), { reason: 'deleted' })).toBe(0);
       expect((await store.findRecords(query(coll))).records).toHaveLength(1);
     });
 
     test('when the newest record is deleted, then later records still get later date_added values', async () => {
       const id = sid('grouping');
-      const [first] = await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
-      await store.deleteRecords(query(coll, { ids: [id] }));
-      const [second] = await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      const [first] = stored(await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')], '*'));
+      await store.deleteRecords(query(coll, { ids: [id] }), { reason: 'deleted' });
+      const [second] = stored(await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')], '*'));
       expect(second!.kind).toBe('added');
       expect(second!.dateAdded).toBeGreaterThan(first!.dateAdded);
     });
@@ -323,8 +307,8 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     test('when collections differ, then records never cross between them', async () => {
       const other = randomUUID();
       const id = sid('indicator');
-      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')]);
-      const [inOther] = await store.addRecords(other, [rec(id, '2020-01-01T00:00:00.000Z')]);
+      await store.addRecords(coll, [rec(id, '2020-01-01T00:00:00.000Z')], '*');
+      const [inOther] = await store.addRecords(other, [rec(id, '2020-01-01T00:00:00.000Z')], '*');
       expect(inOther!.kind).toBe('added');
       expect((await store.findRecords(query(other))).records).toHaveLength(1);
       expect((await store.findRecords(query(randomUUID()))).records).toEqual([]);
@@ -415,13 +399,16 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       test('when a collection is exported and imported elsewhere, then records, versions and date_added come back exactly', async () => {
         const a = sid('indicator');
         const sco = sid('ipv4-addr');
-        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(sco, null, { value: '10.0.0.1' })]);
-        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.5Z', {}, '2.0'), rec(a, '2019-12-01T00:00:00Z')]);
+        await store.addRecords(coll, [rec(a, '2020-01-01T00:00:00.000Z'), rec(sco, null, { value: '10.0.0.1' })], '*');
+        await store.addRecords(coll, [rec(a, '2020-02-01T00:00:00.5Z', {}, '2.0'), rec(a, '2019-12-01T00:00:00Z')], '*');
         const note = sid('note');
-        const [gone] = await store.addRecords(coll, [rec(note, '2020-01-01T00:00:00Z')]);
-        await store.deleteRecords(query(coll, { ids: [note] }));
+        const [gone] = stored(await store.addRecords(coll, [rec(note, '2020-01-01T00:00:00Z')], '*'));
+        await store.deleteRecords(query(coll, { ids: [note] }), { reason: 'deleted' });
         const mark = (await store.listCollections()).find((m) => m.id === coll);
-        expect(mark).toEqual({ id: coll, lastDateAdded: gone!.dateAdded });
+        // The delete's tombstone took the last date_added, after the deleted record's.
+        const [tombstone] = (await store.listTombstones(coll, undefined, 10)).tombstones;
+        expect(tombstone!.removedAt).toBeGreaterThan(gone!.dateAdded);
+        expect(mark).toEqual({ id: coll, lastDateAdded: tombstone!.removedAt });
 
         const head = await store.exportRecords(coll, undefined, 2);
         const tail = await store.exportRecords(coll, head[1]!.dateAdded, 10);
@@ -444,14 +431,14 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
         for (const extra of reads) {
           expect((await store.findRecords(query(copy, extra))).records).toEqual((await store.findRecords(query(coll, extra))).records);
         }
-        const [again] = await store.addRecords(copy, [rec(sco, null, { value: '10.0.0.1' })]);
+        const [again] = await store.addRecords(copy, [rec(sco, null, { value: '10.0.0.1' })], '*');
         expect(again).toEqual({ kind: 'duplicate', dateAdded: dumps[1]!.dateAdded, version: dumps[1]!.version, sameContent: true });
-        const [next] = await store.addRecords(copy, [rec(sid('tool'), '2021-01-01T00:00:00Z')]);
+        const [next] = stored(await store.addRecords(copy, [rec(sid('tool'), '2021-01-01T00:00:00Z')], '*'));
         expect(next!.dateAdded).toBe(later + 1);
       });
 
       test('when an import repeats a version or does not follow the last date_added, then it is a conflict and nothing is written', async () => {
-        await store.addRecords(coll, [rec(sid('malware'), '2020-01-01T00:00:00.000Z'), rec(sid('ipv4-addr'), null)]);
+        await store.addRecords(coll, [rec(sid('malware'), '2020-01-01T00:00:00.000Z'), rec(sid('ipv4-addr'), null)], '*');
         const [dump, versionless] = await store.exportRecords(coll, undefined, 10);
         const other = randomUUID();
         await store.importRecords(other, [dump!, versionless!]);
@@ -516,7 +503,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
           }
         };
         const write = async (s: Store, bs: NewRecord[][]) => {
-          for (const b of bs) await s.addRecords(coll, b);
+          for (const b of bs) await s.addRecords(coll, b, '*');
         };
         await Promise.all([write(store, batches('indicator')), write(other, batches('malware')), reader()]);
         // Drain what the reader had not reached yet.
@@ -535,5 +522,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
         await other.close();
       }
     });
+
+    lifecycleCases(() => ({ store, coll }));
   });
 }

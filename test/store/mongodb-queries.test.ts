@@ -41,6 +41,7 @@ describe('index definitions', () => {
       { name: 'records_by_version', key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true },
       { name: 'records_by_type', key: { collection: 1, type: 1, dateAdded: 1 } },
       { name: 'records_versionless', key: { collection: 1, stixId: 1 }, unique: true, partialFilterExpression: { versionless: true } },
+      { name: 'newest_records', key: { collection: 1, newest: 1, dateAdded: 1, validUntilKey: 1 }, partialFilterExpression: { newest: true } },
     ]);
   });
 

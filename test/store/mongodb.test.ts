@@ -11,6 +11,7 @@ import { MongoClient, type Document } from 'mongodb';
 import type { NewRecord, RecordQuery, VersionSelector } from '../../src/store/contract';
 import { keyLookup } from '../../src/store/mongodb/mongo-entities';
 import { MongoStore } from '../../src/store/mongodb/mongo-store';
+import { expiryFinds } from '../../src/store/mongodb/lifecycle-query';
 import { candidateQuery, rivalPipeline } from '../../src/store/mongodb/record-query';
 import { COLLECTIONS, INDEX, INDEXES } from '../../src/store/mongodb/schema';
 import { timestampKey } from '../../src/stix/timestamp';
@@ -77,9 +78,19 @@ if (uri === undefined || uri === '') {
         const type = types[i % types.length]!;
         const version = type === 'ipv4-addr' ? null : `2020-01-0${1 + (i % 9)}T00:00:00.000Z`;
         const id = `${type}--${String(i % 120).padStart(8, '0')}-0000-4000-8000-000000000000`;
-        records.push({ id, type, version, versionKey: version && timestampKey(version), specVersion: '2.1', body: JSON.stringify({ id, i }) });
+        records.push({
+          id,
+          type,
+          version,
+          versionKey: version && timestampKey(version),
+          specVersion: '2.1',
+          body: JSON.stringify({ id, i }),
+          owner: 'org:o1',
+          submitter: { organisation: 'o1' },
+          validUntilKey: null,
+        });
       }
-      added = (await store.addRecords(coll, records)).filter((outcome) => outcome.kind === 'added').length;
+      added = (await store.addRecords(coll, records, '*')).filter((outcome) => outcome.kind === 'added').length;
       await store.createEntity({ kind: 'user', id: 'u1', uniqueKey: 'ann', refs: ['org:o1'], doc: {} });
     });
     afterAll(async () => {
@@ -131,6 +142,25 @@ if (uri === undefined || uri === '') {
       expect(stages).toContain('IXSCAN');
       expect(stages).not.toContain('COLLSCAN');
       expect(JSON.stringify(explain)).toContain(INDEX.recordsByVersion);
+    });
+
+    test('when expired objects are found and tombstones listed, then each read scans its index in order, never the collection', async () => {
+      const reads: Array<{ on: string; filter: Document; sort: Document; hint: string; projection: Document; limit: number }> = [
+        ...expiryFinds({ collectionId: coll, addedBefore: Number.MAX_SAFE_INTEGER, validUntilBefore: '2030', limit: 10 }).map((f) => ({ ...f, on: COLLECTIONS.records })),
+        { on: COLLECTIONS.tombstones, filter: { collection: coll, removedAt: { $gt: 0 } }, sort: { removedAt: 1 }, hint: INDEX.tombstonesByTime, projection: { _id: 0 }, limit: 10 },
+      ];
+      for (const read of reads) {
+        const explain = await client
+          .db(database)
+          .collection(read.on)
+          .find(read.filter, { sort: read.sort, hint: read.hint, projection: read.projection, limit: read.limit })
+          .explain('queryPlanner');
+        const stages = winningStages(explain);
+        expect(stages).toContain('IXSCAN');
+        expect(stages).not.toContain('COLLSCAN');
+        expect(stages).not.toContain('SORT');
+        expect(JSON.stringify(explain)).toContain(read.hint);
+      }
     });
 
     test('when an entity is found by its unique key or a reference, then an index serves it, never a collection scan', async () => {

@@ -115,15 +115,26 @@ class History {
       const specVersion = this.rng.chance(0.35) ? '2.0' : '2.1';
       const version = object.versionless ? null : this.rng.pick(this.rng.pick(this.instants));
       const body = JSON.stringify({ type: object.type, id: object.id, spec_version: specVersion, ...(version ? { modified: version } : {}), n: this.rng.int(2) });
-      return { id: object.id, type: object.type, version, versionKey: version === null ? null : timestampKey(version), specVersion, body };
+      return {
+        id: object.id,
+        type: object.type,
+        version,
+        versionKey: version === null ? null : timestampKey(version),
+        specVersion,
+        body,
+        owner: 'org:o1',
+        submitter: { organisation: 'o1' },
+        validUntilKey: null,
+      };
     });
-    const outcomes = await this.store.addRecords(this.collectionId, records);
+    const outcomes = await this.store.addRecords(this.collectionId, records, '*');
     const expected = records.map((record, i) => {
       // An object without a version has one record; otherwise id and instant identify a version.
       const same = this.model.find((r) => r.id === record.id && (record.versionKey === null ? r.versionless : !r.versionless && r.versionKey === record.versionKey));
       if (same) return { kind: 'duplicate', dateAdded: same.dateAdded, version: same.version, sameContent: same.body === record.body };
       // The clock is the store's: the model takes the dateAdded given, and checks it follows the last one.
-      const dateAdded = outcomes[i]?.dateAdded ?? -1;
+      const outcome = outcomes[i];
+      const dateAdded = outcome !== undefined && outcome.kind !== 'owned' ? outcome.dateAdded : -1;
       const version = record.version ?? formatMicros(dateAdded);
       this.model.push({
         collectionId: this.collectionId,
@@ -158,7 +169,7 @@ class History {
       withBody: false,
     };
     const doomed = new Set(selectAll(this.model, q));
-    expectSame('deleteRecords count', await this.store.deleteRecords(q), doomed.size, q);
+    expectSame('deleteRecords count', await this.store.deleteRecords(q, { reason: 'deleted' }), doomed.size, q);
     for (let i = this.model.length - 1; i >= 0; i--) if (doomed.has(this.model[i]!)) this.model.splice(i, 1);
   }
 

@@ -4,9 +4,10 @@
  */
 
 import Database from 'better-sqlite3';
-import type { RecordQuery, VersionSelector } from '../../src/store/contract';
-import { selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
+import type { ExpiryQuery, RecordQuery, VersionSelector } from '../../src/store/contract';
+import { expiredSql, PROVENANCE_SQL, selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
 import { SCHEMA_SQL } from '../../src/store/sqlite/schema';
+import { TOMBSTONE_SQL } from '../../src/store/sqlite/sqlite-tombstones';
 
 const db = new Database(':memory:');
 db.exec(SCHEMA_SQL);
@@ -39,4 +40,24 @@ test.each(shapes)('when the query is %s, then no step scans the records table', 
     expect(onRecords.length).toBeGreaterThan(0);
     for (const step of onRecords) expect(step).toMatch(/^SEARCH \w+ USING (COVERING INDEX|INDEX|INTEGER PRIMARY KEY)/);
   }
+});
+
+const expiries: Array<[string, ExpiryQuery, string[]]> = [
+  ['by age', { collectionId: 'c', addedBefore: 5, limit: 100 }, ['newest_records']],
+  ['by valid_until', { collectionId: 'c', validUntilBefore: '2026', limit: 100 }, ['newest_records']],
+  ['by either', { collectionId: 'c', addedBefore: 5, validUntilBefore: '2026', limit: 100 }, ['newest_records', 'newest_records']],
+];
+
+test.each(expiries)('when expired objects are found %s, then each condition searches the partial index of newest records', (_name, query, indexes) => {
+  const found = expiredSql(query, 1)!;
+  const onRecords = plan(found.sql, found.params).filter((step) => / records\b/.test(step));
+  expect(onRecords).toEqual(indexes.map((index) => expect.stringMatching(new RegExp(`^SEARCH records USING INDEX ${index} \\(coll=\\?`))));
+});
+
+test('when tombstones are listed or purged and provenance is read, then a primary key or index range serves each, never a scan', () => {
+  const steps = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail);
+  expect(steps(TOMBSTONE_SQL.list, 1, 0, 10)).toEqual(['SEARCH tombstones USING PRIMARY KEY (coll=? AND removed_at>?)']);
+  expect(steps(TOMBSTONE_SQL.purge, 5)).toContain('SEARCH tombstones USING PRIMARY KEY (coll=? AND removed_at<?)');
+  expect(steps(PROVENANCE_SQL, 1, 'indicator--a')[0]).toBe('SEARCH records USING INDEX records_by_object (coll=? AND stix_id=?)');
+  expect(expiredSql({ collectionId: 'c', limit: 10 }, 1)).toBeNull();
 });

@@ -43,7 +43,17 @@ export function envelope(...objects: unknown[]): { objects: unknown[] } {
 /** The record the TAXII layer would store for a versioned 2.1 object, for seeding a store directly. */
 export function recordOf(obj: Record<string, unknown>): NewRecord {
   const version = (obj.modified ?? obj.created) as string;
-  return { id: obj.id as string, type: obj.type as string, version, versionKey: timestampKey(version), specVersion: '2.1', body: JSON.stringify(obj) };
+  return {
+    id: obj.id as string,
+    type: obj.type as string,
+    version,
+    versionKey: timestampKey(version),
+    specVersion: '2.1',
+    body: JSON.stringify(obj),
+    owner: 'org:seed',
+    submitter: { organisation: 'seed' },
+    validUntilKey: null,
+  };
 }
 
 /** A complete status resource of one success, as Add Objects stores it, for seeding a store directly. */

@@ -6,7 +6,10 @@
  * - dateAdded is strictly increasing per collection across processes and
  *   committed in that order (record-writer.ts);
  * - a page is read at one point in time (a snapshot session) through indexes
- *   only (record-reader.ts), and cursors carry no server state.
+ *   only (record-reader.ts), and cursors carry no server state;
+ * - records carry their object's owner, their submitter and the `newest` mark,
+ *   and deletes leave tombstones, in the write's transaction (record-writer.ts);
+ *   a database written before them is upgraded at start-up (upgrade.ts).
  */
 
 import { MongoClient, MongoError, type Collection, type Db } from 'mongodb';
@@ -20,16 +23,23 @@ import type {
   CollectionMark,
   Entity,
   EntityKind,
+  ExpiryQuery,
+  MayActFor,
   NewRecord,
   ObjectsText,
   RecordDump,
   RecordPage,
   RecordQuery,
+  Removal,
   Store,
   StoredAuditEntry,
   StoredStatus,
+  Tombstone,
+  VersionProvenance,
 } from '../contract';
+import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities } from './mongo-entities';
+import { dumpOf } from './record-docs';
 import { toStoredRecord } from './record-query';
 import { countSelected, findPage } from './record-reader';
 import { RecordWriter } from './record-writer';
@@ -43,8 +53,10 @@ import {
   type CollectionDoc,
   type CounterDoc,
   type RecordDoc,
+  type TombstoneDoc,
 } from './schema';
 import { describeMongoError, guard, inSnapshot, isDuplicateKey, KeyedQueue } from './transactions';
+import { upgradeRecords } from './upgrade';
 
 export interface MongoOptions {
   /** A connection string to a replica set, e.g. `mongodb://db1,db2,db3/?replicaSet=rs0`. */
@@ -53,12 +65,26 @@ export interface MongoOptions {
   clock?: MicroClock;
 }
 
-const DUMP_FIELDS = { _id: 0, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1, versionless: 1, dateAdded: 1, body: 1 } as const;
+const DUMP_FIELDS = {
+  _id: 0,
+  stixId: 1,
+  type: 1,
+  version: 1,
+  versionKey: 1,
+  specVersion: 1,
+  versionless: 1,
+  dateAdded: 1,
+  body: 1,
+  owner: 1,
+  submitter: 1,
+  validUntilKey: 1,
+} as const;
 
 export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly collections: Collection<CollectionDoc>;
   private readonly writer: RecordWriter;
+  private readonly lifecycle: LifecycleReader;
   private readonly entities: MongoEntities;
 
   private constructor(
@@ -68,7 +94,9 @@ export class MongoStore implements Store {
   ) {
     this.records = db.collection<RecordDoc>(COLLECTIONS.records);
     this.collections = db.collection<CollectionDoc>(COLLECTIONS.collections);
-    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, clock, queue: new KeyedQueue() });
+    const tombstones = db.collection<TombstoneDoc>(COLLECTIONS.tombstones);
+    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue() });
+    this.lifecycle = new LifecycleReader(this.records, this.collections, tombstones);
     this.entities = new MongoEntities({
       client,
       entities: db.collection(COLLECTIONS.entities),
@@ -103,6 +131,11 @@ export class MongoStore implements Store {
           if (!isDuplicateKey(error)) throw error;
         });
       }
+      const schema = await counters.findOne({ _id: META_SCHEMA_VERSION });
+      if ((schema?.value ?? SCHEMA_VERSION) < SCHEMA_VERSION) {
+        await upgradeRecords({ client, records: db.collection<RecordDoc>(COLLECTIONS.records), collections: db.collection<CollectionDoc>(COLLECTIONS.collections) });
+        await counters.updateOne({ _id: META_SCHEMA_VERSION }, { $max: { value: SCHEMA_VERSION } });
+      }
       return new MongoStore(client, db, options.clock ?? nowMicros);
     } catch (error) {
       await client?.close().catch(() => undefined);
@@ -112,8 +145,8 @@ export class MongoStore implements Store {
     }
   }
 
-  async addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
-    return guard(() => this.writer.add(collectionId, records));
+  async addRecords(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]> {
+    return guard(() => this.writer.add(collectionId, records, mayActFor));
   }
 
   async findRecords(query: RecordQuery): Promise<RecordPage> {
@@ -145,8 +178,24 @@ export class MongoStore implements Store {
     return guard(() => inSnapshot(this.client, (session) => countSelected(this.records, session, query)));
   }
 
-  async deleteRecords(query: RecordQuery): Promise<number> {
-    return guard(() => this.writer.delete(query));
+  async deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {
+    return guard(() => this.writer.delete(query, removal));
+  }
+
+  async provenance(collectionId: string, id: string): Promise<VersionProvenance[]> {
+    return guard(() => this.lifecycle.provenance(collectionId, id));
+  }
+
+  async findExpired(query: ExpiryQuery): Promise<string[]> {
+    return guard(() => this.lifecycle.findExpired(query));
+  }
+
+  async listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }> {
+    return guard(() => this.lifecycle.listTombstones(collectionId, after, limit));
+  }
+
+  async purgeTombstones(before: number): Promise<number> {
+    return guard(() => this.lifecycle.purgeTombstones(before));
   }
 
   async hasObject(collectionId: string, id: string): Promise<boolean> {
@@ -217,21 +266,16 @@ export class MongoStore implements Store {
       const docs = await this.records
         .find<Omit<RecordDoc, 'collection'>>(filter, { sort: { dateAdded: 1 }, limit, hint: INDEX.recordsByDate, projection: DUMP_FIELDS })
         .toArray();
-      return docs.map((doc) => ({
-        id: doc.stixId,
-        type: doc.type,
-        version: doc.version,
-        versionKey: doc.versionKey,
-        specVersion: doc.specVersion,
-        versionless: doc.versionless,
-        dateAdded: doc.dateAdded,
-        body: doc.body,
-      }));
+      return docs.map(dumpOf);
     });
   }
 
   async importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void> {
     return guard(() => this.writer.import(collectionId, records, lastDateAdded));
+  }
+
+  async importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void> {
+    return guard(() => this.writer.importTombstones(collectionId, tombstones));
   }
 
   async listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {

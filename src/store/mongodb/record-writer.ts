@@ -4,9 +4,10 @@
  * process, conflict there and run one after the other, so dateAdded values are
  * assigned as `max(clock, last + 1)` (docs/taxii.md#date-added) and become visible in
  * their order: a writer can only take the counter after the previous one has
- * committed. Duplicate detection reads inside that transaction; the unique
- * indexes are the backstop, and a refused insert is retried once, when the read
- * then finds the duplicate.
+ * committed. Duplicate detection and the owner check read inside that
+ * transaction; the unique indexes are the backstop, and a refused insert is
+ * retried once, when the read then finds the duplicate. A delete's tombstones
+ * take their removedAt from the same counter, in the same transaction.
  */
 
 import type { ClientSession, Collection, MongoClient, ObjectId } from 'mongodb';
@@ -14,9 +15,11 @@ import { ConflictError } from '../../errors';
 import { checkImportable } from '../import-checks';
 import { formatMicros, timestampKey } from '../../stix/timestamp';
 import type { MicroClock } from '../clock';
-import type { AddOutcome, NewRecord, RecordDump, RecordQuery } from '../contract';
+import { actsFor, tombstonesOf, type AddOutcome, type MayActFor, type NewRecord, type RecordDump, type RecordQuery, type Removal, type Tombstone } from '../contract';
+import { newestChanges } from './lifecycle-query';
+import { markNewest, recordDocOf, toTombstoneDoc, withLifecycle } from './record-docs';
 import { findPage } from './record-reader';
-import { INDEX, type CollectionDoc, type RecordDoc } from './schema';
+import { INDEX, type CollectionDoc, type RecordDoc, type TombstoneDoc } from './schema';
 import { inTransaction, isDuplicateKey, type KeyedQueue } from './transactions';
 
 const ID_CHUNK = 1000;
@@ -26,6 +29,7 @@ export interface RecordWriterDeps {
   client: MongoClient;
   records: Collection<RecordDoc>;
   collections: Collection<CollectionDoc>;
+  tombstones: Collection<TombstoneDoc>;
   clock: MicroClock;
   queue: KeyedQueue;
 }
@@ -35,6 +39,13 @@ interface Existing {
   version: string;
   /** Only when asked for; empty otherwise. */
   body: string;
+}
+
+/** What the stored records of an object say about it. */
+interface StoredObject {
+  /** The owner of its first record (by dateAdded): the object's owner. */
+  owner: string;
+  firstDateAdded: number;
 }
 
 /** The identity of a stored version: id and version instant, or id alone for an object without a version. */
@@ -47,10 +58,10 @@ export class RecordWriter {
 
   constructor(private readonly deps: RecordWriterDeps) {}
 
-  async add(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
+  async add(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]> {
     await this.ensureCounter(collectionId);
     if (records.length === 0) return [];
-    return this.deps.queue.run(collectionId, () => retryOnDuplicate(() => this.addOnce(collectionId, records)));
+    return this.deps.queue.run(collectionId, () => retryOnDuplicate(() => this.addOnce(collectionId, records, mayActFor)));
   }
 
   async import(collectionId: string, records: RecordDump[], lastDateAdded: number | undefined): Promise<void> {
@@ -61,12 +72,15 @@ export class RecordWriter {
           let last = await this.lockCounter(session, collectionId);
           // A record without a version also collides with any other versionless record of its id.
           const identities = (r: RecordDump) => [versionIdentity(r.id, r.versionKey), ...(r.versionless ? [versionIdentity(r.id, null)] : [])];
-          const existing = await this.findExisting(session, collectionId, records.map((r) => r.id), new Set(records.flatMap(identities)), false);
+          const { hits, objects } = await this.findExisting(session, collectionId, records.map((r) => r.id), new Set(records.flatMap(identities)), false);
           for (const r of records) {
-            checkImportable(collectionId, r, last, identities(r).some((identity) => existing.has(identity)));
+            checkImportable(collectionId, r, last, identities(r).some((identity) => hits.has(identity)));
             last = r.dateAdded;
           }
-          if (records.length > 0) await this.deps.records.insertMany(records.map((r) => toDoc(collectionId, r)), { session });
+          // Each imported record is the newest of its object so far, as when it was first added.
+          const docs = markNewest(records.map((r) => recordDocOf(collectionId, r)));
+          await this.unmarkNewest(session, collectionId, docs, objects);
+          if (docs.length > 0) await this.deps.records.insertMany(docs, { session });
           await this.setLast(session, collectionId, Math.max(last, lastDateAdded ?? 0));
         });
       } catch (error) {
@@ -76,31 +90,63 @@ export class RecordWriter {
     });
   }
 
-  async delete(query: RecordQuery): Promise<number> {
+  async delete(query: RecordQuery, removal: Removal): Promise<number> {
     return this.deps.queue.run(query.collectionId, () =>
       inTransaction(this.deps.client, async (session) => {
-        const locked = await this.deps.collections.updateOne({ _id: query.collectionId }, { $inc: { writes: 1 } }, { session });
-        if (locked.matchedCount === 0) return 0;
+        const counter = await this.deps.collections.findOneAndUpdate(
+          { _id: query.collectionId },
+          { $inc: { writes: 1 } },
+          { session, returnDocument: 'after', projection: { lastDateAdded: 1 } },
+        );
+        if (!counter) return 0;
         const { picked } = await findPage(this.deps.records, session, { ...query, limit: undefined, offset: undefined, withBody: false }, true);
         const ids = picked.map((doc) => doc._id!);
         let removed = 0;
         for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
           removed += (await this.deps.records.deleteMany({ _id: { $in: ids.slice(i, i + DELETE_CHUNK) } }, { session })).deletedCount;
         }
+        if (picked.length === 0) return removed;
+        await this.remarkNewest(session, query.collectionId, [...new Set(picked.map((doc) => doc.stixId))]);
+        let last = counter.lastDateAdded;
+        const gone = picked.map((doc) => ({ id: doc.stixId, version: doc.version, versionKey: doc.versionKey, dateAdded: doc.dateAdded }));
+        const tombstones = tombstonesOf(gone, removal, () => (last = Math.max(this.deps.clock(), last + 1)));
+        await this.deps.tombstones.insertMany(tombstones.map((t) => toTombstoneDoc(query.collectionId, t)), { session });
+        await this.setLast(session, query.collectionId, last);
         return removed;
       }),
     );
   }
 
-  private addOnce(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
+  async importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void> {
+    await this.ensureCounter(collectionId);
+    await this.deps.queue.run(collectionId, async () => {
+      try {
+        await inTransaction(this.deps.client, async (session) => {
+          const last = await this.lockCounter(session, collectionId);
+          const times = tombstones.map((t) => t.removedAt);
+          const taken = await this.deps.tombstones.countDocuments({ collection: collectionId, removedAt: { $in: times } }, { session, hint: INDEX.tombstonesByTime });
+          if (taken > 0 || new Set(times).size < times.length || !times.every(Number.isSafeInteger)) throw tombstoneConflict(collectionId);
+          if (tombstones.length > 0) await this.deps.tombstones.insertMany(tombstones.map((t) => toTombstoneDoc(collectionId, t)), { session });
+          await this.setLast(session, collectionId, times.reduce((a, b) => Math.max(a, b), last));
+        });
+      } catch (error) {
+        if (isDuplicateKey(error)) throw tombstoneConflict(collectionId);
+        throw error;
+      }
+    });
+  }
+
+  private addOnce(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]> {
     return inTransaction(this.deps.client, async (session) => {
       let last = await this.lockCounter(session, collectionId);
       const wanted = new Set(records.map((r) => versionIdentity(r.id, r.versionKey)));
-      const stored = await this.findExisting(session, collectionId, records.map((r) => r.id), wanted, true);
+      const { hits: stored, objects } = await this.findExisting(session, collectionId, records.map((r) => r.id), wanted, true);
       const outcomes: AddOutcome[] = [];
       const docs: RecordDoc[] = [];
       // Earlier records of this same call count as stored (docs/taxii.md#versioning: same version means same id and instant).
       const seen = new Map<string, Existing>();
+      // The first record of an object fixes its owner, also for later records of this call.
+      const owners = new Map([...objects].map(([id, object]) => [id, object.owner]));
       for (const record of records) {
         const identity = versionIdentity(record.id, record.versionKey);
         const found = seen.get(identity) ?? stored.get(identity);
@@ -108,33 +154,80 @@ export class RecordWriter {
           outcomes.push({ kind: 'duplicate', dateAdded: found.dateAdded, version: found.version, sameContent: found.body === record.body });
           continue;
         }
+        const owner = owners.get(record.id) ?? record.owner;
+        if (owners.has(record.id) && !actsFor(mayActFor, owner)) {
+          outcomes.push({ kind: 'owned', owner });
+          continue;
+        }
+        owners.set(record.id, owner);
         const dateAdded = Math.max(this.deps.clock(), last + 1);
         last = dateAdded;
         // TAXII 2.1 §3.4.1 leaves the version of an object without one to the server: its first dateAdded.
         const version = record.version ?? formatMicros(dateAdded);
-        docs.push({
-          collection: collectionId,
-          dateAdded,
-          stixId: record.id,
-          type: record.type,
-          version,
-          versionKey: record.versionKey ?? timestampKey(version),
-          specVersion: record.specVersion,
-          versionless: record.versionKey === null,
-          body: record.body,
-        });
+        docs.push(
+          withLifecycle(
+            {
+              collection: collectionId,
+              dateAdded,
+              stixId: record.id,
+              type: record.type,
+              version,
+              versionKey: record.versionKey ?? timestampKey(version),
+              specVersion: record.specVersion,
+              versionless: record.versionKey === null,
+              body: record.body,
+            },
+            owner,
+            record.submitter,
+            record.validUntilKey,
+          ),
+        );
         seen.set(identity, { dateAdded, version, body: record.body });
         outcomes.push({ kind: 'added', dateAdded, version });
       }
+      markNewest(docs);
+      await this.unmarkNewest(session, collectionId, docs, objects);
       if (docs.length > 0) await this.deps.records.insertMany(docs, { session, ordered: true });
       await this.setLast(session, collectionId, last);
       return outcomes;
     });
   }
 
+  /** Before new records of stored objects are inserted: their previous newest records are newest no more. */
+  private async unmarkNewest(session: ClientSession, collectionId: string, docs: RecordDoc[], objects: Map<string, StoredObject>): Promise<void> {
+    const superseded = [...new Set(docs.map((doc) => doc.stixId))].filter((id) => objects.has(id));
+    for (let i = 0; i < superseded.length; i += ID_CHUNK) {
+      await this.deps.records.updateMany(
+        { collection: collectionId, stixId: { $in: superseded.slice(i, i + ID_CHUNK) }, newest: true },
+        { $set: { newest: false } },
+        { session, hint: INDEX.recordsByVersion },
+      );
+    }
+  }
+
+  /** After a delete: the latest remaining record of each of these objects is its newest. */
+  private async remarkNewest(session: ClientSession, collectionId: string, ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const docs = await this.deps.records
+        .find<Pick<RecordDoc, 'stixId' | 'dateAdded' | 'newest'> & { _id: ObjectId }>(
+          { collection: collectionId, stixId: { $in: ids.slice(i, i + ID_CHUNK) } },
+          { session, hint: INDEX.recordsByVersion, projection: { _id: 1, stixId: 1, dateAdded: 1, newest: 1 } },
+        )
+        .toArray();
+      const changes = newestChanges(docs);
+      if (changes.length > 0) {
+        await this.deps.records.bulkWrite(
+          changes.map(({ doc, newest }) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { newest } } } })),
+          { session, ordered: false },
+        );
+      }
+    }
+  }
+
   /**
    * The stored records of these ids whose identity is wanted, by identity
-   * (see versionIdentity), with their bodies when asked.
+   * (see versionIdentity), with their bodies when asked; and each stored
+   * object's owner, from the same read.
    */
   private async findExisting(
     session: ClientSession,
@@ -142,19 +235,22 @@ export class RecordWriter {
     ids: string[],
     wanted: Set<string>,
     withBody: boolean,
-  ): Promise<Map<string, Existing>> {
+  ): Promise<{ hits: Map<string, Existing>; objects: Map<string, StoredObject> }> {
     const hits = new Map<string, Existing & { _id: ObjectId }>();
+    const objects = new Map<string, StoredObject>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += ID_CHUNK) {
       const docs = await this.deps.records
-        .find<{ _id: ObjectId; stixId: string; versionKey: string; versionless: boolean; dateAdded: number; version: string }>(
+        .find<{ _id: ObjectId; stixId: string; versionKey: string; versionless: boolean; dateAdded: number; version: string; owner?: string }>(
           { collection: collectionId, stixId: { $in: unique.slice(i, i + ID_CHUNK) } },
-          { session, hint: INDEX.recordsByVersion, projection: { _id: 1, stixId: 1, versionKey: 1, versionless: 1, dateAdded: 1, version: 1 } },
+          { session, hint: INDEX.recordsByVersion, projection: { _id: 1, stixId: 1, versionKey: 1, versionless: 1, dateAdded: 1, version: 1, owner: 1 } },
         )
         .toArray();
       for (const doc of docs) {
         const identity = versionIdentity(doc.stixId, doc.versionless ? null : doc.versionKey);
         if (wanted.has(identity)) hits.set(identity, { _id: doc._id, dateAdded: doc.dateAdded, version: doc.version, body: '' });
+        const known = objects.get(doc.stixId);
+        if (!known || doc.dateAdded < known.firstDateAdded) objects.set(doc.stixId, { owner: doc.owner ?? '', firstDateAdded: doc.dateAdded });
       }
     }
     if (withBody && hits.size > 0) {
@@ -167,7 +263,7 @@ export class RecordWriter {
         for (const doc of docs) byId.get(doc._id.toHexString())!.body = doc.body;
       }
     }
-    return hits;
+    return { hits, objects };
   }
 
   /** Creates the counter document outside any transaction, so that transactions never race to create it. */
@@ -208,17 +304,6 @@ async function retryOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-
-function toDoc(collectionId: string, r: RecordDump): RecordDoc {
-  return {
-    collection: collectionId,
-    dateAdded: r.dateAdded,
-    stixId: r.id,
-    type: r.type,
-    version: r.version,
-    versionKey: r.versionKey,
-    specVersion: r.specVersion,
-    versionless: r.versionless,
-    body: r.body,
-  };
+function tombstoneConflict(collectionId: string): ConflictError {
+  return new ConflictError(`Cannot import tombstones into collection ${collectionId}: a removal time is already taken.`);
 }

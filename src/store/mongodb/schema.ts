@@ -7,8 +7,10 @@
  */
 
 import type { Db, IndexDescription } from 'mongodb';
+import type { Submitter } from '../contract';
 
-export const SCHEMA_VERSION = 1;
+/** 2: records have owners, submitters, validUntilKey and the `newest` mark, and deletes leave tombstones (see upgrade.ts). */
+export const SCHEMA_VERSION = 2;
 
 export const COLLECTIONS = {
   records: 'records',
@@ -17,6 +19,7 @@ export const COLLECTIONS = {
   statuses: 'statuses',
   entities: 'entities',
   audit: 'audit',
+  tombstones: 'tombstones',
   /** Key/value documents: schema version, audit sequence, secrets. */
   meta: 'meta',
 } as const;
@@ -40,6 +43,23 @@ export interface RecordDoc {
   versionless: boolean;
   /** The object's JSON text as received. */
   body: string;
+  /** The object's owner key; absent (read as ``) in records written before schema version 2. */
+  owner?: string;
+  /** Absent (read as null) when unknown. */
+  submitter?: Submitter;
+  /** Only on indicators, and only when set. */
+  validUntilKey?: string;
+  /** True on the newest record of its object (by dateAdded), false on the others: what findExpired reads. */
+  newest?: boolean;
+}
+
+/** What a delete left of an object: `removedAt` comes from the collection's counter, like a dateAdded. */
+export interface TombstoneDoc {
+  collection: string;
+  removedAt: number;
+  stixId: string;
+  versions: string[];
+  reason: string;
 }
 
 export interface CollectionDoc {
@@ -95,6 +115,8 @@ export const INDEX = {
   recordsByVersion: 'records_by_version',
   recordsByType: 'records_by_type',
   versionlessRecords: 'records_versionless',
+  newestRecords: 'newest_records',
+  tombstonesByTime: 'tombstones_by_time',
   statusesByExpiry: 'statuses_by_expiry',
   entitiesById: 'entities_by_id',
   entitiesByKey: 'entities_by_key',
@@ -118,6 +140,9 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
       unique: true,
       partialFilterExpression: { versionless: true },
     },
+    // findExpired: each object's newest record in dateAdded order, validUntilKey tested in the index. One
+    // index for both conditions: each costs a new version of a stored object one more index update.
+    { name: INDEX.newestRecords, key: { collection: 1, newest: 1, dateAdded: 1, validUntilKey: 1 }, partialFilterExpression: { newest: true } },
   ],
   collections: [],
   statuses: [{ name: INDEX.statusesByExpiry, key: { expiresAt: 1 } }],
@@ -128,6 +153,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: INDEX.entitiesByRef, key: { kind: 1, refs: 1, id: 1 } },
   ],
   audit: [{ name: INDEX.auditByPartnership, key: { partnership: 1, _id: 1 } }],
+  // Polling a collection's tombstones since a point; removedAt is unique per collection, like dateAdded.
+  tombstones: [{ name: INDEX.tombstonesByTime, key: { collection: 1, removedAt: 1 }, unique: true }],
   meta: [],
 };
 

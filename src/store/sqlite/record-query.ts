@@ -17,7 +17,7 @@
  * looked up by (coll, stix_id) in records_by_object, which covers them.
  */
 
-import { OBJECTS_PER_PART, type RecordQuery } from '../contract';
+import { OBJECTS_PER_PART, type ExpiryQuery, type RecordQuery } from '../contract';
 
 export interface SqlQuery {
   sql: string;
@@ -149,4 +149,33 @@ export function selectSql(q: RecordQuery, collPk: number, lookahead = 1, startAf
   const single = q.ids === undefined && q.types !== undefined ? 't0' : undefined;
   if (single) params.t0 = q.types![0]!;
   return { sql: `${branch(q, collPk, columns, params, single)} ORDER BY r.date_added${limit}`, params };
+}
+
+/** Every version of one object with its owner and submitter, in date order: from records_by_object. */
+export const PROVENANCE_SQL = `SELECT version, spec_version, date_added, owner, submitter FROM records INDEXED BY records_by_object
+  WHERE coll = ? AND stix_id = ? ORDER BY date_added`;
+
+/**
+ * The ids findExpired returns: each condition walks the partial index of newest
+ * records (newest_records) in date order and stops at the limit, so a call
+ * reads `limit` entries by age, and by valid_until the entries up to the
+ * `limit`-th expired indicator (only records of indicators have a
+ * valid_until_key), testing each in the index; the union (an indicator may
+ * meet both) is ordered again and cut. Null when no condition is set.
+ */
+export function expiredSql(q: ExpiryQuery, collPk: number): SqlQuery | null {
+  const params: Params = { coll: collPk, limit: q.limit };
+  const newest = (index: string, condition: string) =>
+    `SELECT * FROM (SELECT stix_id, date_added FROM records INDEXED BY ${index} WHERE coll = @coll AND next_added_at IS NULL AND ${condition} ORDER BY date_added LIMIT @limit)`;
+  const parts: string[] = [];
+  if (q.addedBefore !== undefined) {
+    params.addedBefore = q.addedBefore;
+    parts.push(newest('newest_records', 'date_added < @addedBefore'));
+  }
+  if (q.validUntilBefore !== undefined) {
+    params.validUntilBefore = q.validUntilBefore;
+    parts.push(newest('newest_records', 'valid_until_key < @validUntilBefore'));
+  }
+  if (parts.length === 0) return null;
+  return { sql: `SELECT stix_id FROM (${parts.join(' UNION ')}) ORDER BY date_added LIMIT @limit`, params };
 }

@@ -1,11 +1,13 @@
 /**
  * Reading and writing a whole SQLite store for `accord store copy`: collections
- * with their last dateAdded, records exactly as stored, statuses and secrets.
+ * with their last dateAdded, records exactly as stored (owner and submitter
+ * included), statuses and secrets.
  */
 
 import type Database from 'better-sqlite3';
 import { checkImportable } from '../import-checks';
-import type { CollectionMark, RecordDump, StoredStatus } from '../contract';
+import { indicatorsOnly, type CollectionMark, type RecordDump, type StoredStatus } from '../contract';
+import { submitterText, type SqliteParties } from './sqlite-parties';
 import type { VersionMarks } from './version-marks';
 
 type Prepare = (sql: string) => Database.Statement;
@@ -19,6 +21,9 @@ interface DumpRow {
   versionless: number;
   date_added: number;
   body: string;
+  owner: number;
+  submitter: number | null;
+  valid_until_key: string | null;
 }
 
 export class SqliteDump {
@@ -28,6 +33,7 @@ export class SqliteDump {
     /** The collection's integer key, created when missing. */
     private readonly collectionPk: (collectionId: string) => number,
     private readonly marks: VersionMarks,
+    private readonly parties: SqliteParties,
   ) {}
 
   listCollections(): CollectionMark[] {
@@ -37,7 +43,7 @@ export class SqliteDump {
 
   exportRecords(pk: number, after: number | undefined, limit: number): RecordDump[] {
     const rows = this.prepare(
-      `SELECT stix_id, type, version, version_key, spec_version, versionless, date_added, body
+      `SELECT stix_id, type, version, version_key, spec_version, versionless, date_added, body, owner, submitter, valid_until_key
        FROM records INDEXED BY records_by_date WHERE coll = ? AND date_added > ? ORDER BY date_added LIMIT ?`,
     ).all(pk, after ?? Number.MIN_SAFE_INTEGER, limit) as DumpRow[];
     return rows.map((row) => ({
@@ -49,27 +55,37 @@ export class SqliteDump {
       versionless: row.versionless === 1,
       dateAdded: row.date_added,
       body: row.body,
+      owner: this.parties.textOf(row.owner),
+      submitter: this.parties.submitterOf(row.submitter),
+      validUntilKey: row.valid_until_key,
     }));
   }
 
   importRecords(collectionId: string, records: RecordDump[], lastDateAdded: number | undefined): void {
     // Outside the transaction: a rolled-back import must not leave a cached key without its row.
     const pk = this.collectionPk(collectionId);
+    const submitters = records.map((r) => (r.submitter === null ? null : submitterText(r.submitter)));
+    this.parties.remember([...records.map((r) => r.owner), ...submitters.flatMap((text) => (text === null ? [] : [text]))]);
     this.db.transaction(() => {
       let last = this.prepare('SELECT last_date_added FROM collections WHERE pk = ?').pluck().get(pk) as number;
       const insert = this.prepare(
-        `INSERT INTO records (coll, date_added, stix_id, type, version, version_key, spec_version, versionless, body, newer_at, older_at, higher_spec_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO records (coll, date_added, stix_id, type, version, version_key, spec_version, versionless, body, newer_at, older_at, higher_spec_at,
+           owner, submitter, valid_until_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const r of records) {
+      records.forEach((r, i) => {
         const siblings = this.marks.siblings(pk, r.id);
         const taken = siblings.some((s) => s.version_key === r.versionKey || (r.versionless && s.versionless === 1));
         checkImportable(collectionId, r, last, taken);
         // Each imported record is the collection's newest so far, as when it was first added.
         const m = this.marks.placeNewest(siblings, { versionKey: r.versionKey, specVersion: r.specVersion, dateAdded: r.dateAdded });
-        insert.run(pk, r.dateAdded, r.id, r.type, r.version, r.versionKey, r.specVersion, r.versionless ? 1 : 0, r.body, m.newerAt, m.olderAt, m.higherSpecAt);
+        const submitter = submitters[i]!;
+        insert.run(
+          pk, r.dateAdded, r.id, r.type, r.version, r.versionKey, r.specVersion, r.versionless ? 1 : 0, r.body,
+          m.newerAt, m.olderAt, m.higherSpecAt, this.parties.keyOf(r.owner), submitter === null ? null : this.parties.keyOf(submitter), indicatorsOnly(r),
+        );
         last = r.dateAdded;
-      }
+      });
       this.prepare('UPDATE collections SET last_date_added = ? WHERE pk = ?').run(Math.max(last, lastDateAdded ?? 0), pk);
     }).immediate();
   }

@@ -8,7 +8,6 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreUnavailableError } from '../../errors';
-import { formatMicros, timestampKey } from '../../stix/timestamp';
 import { nowMicros, type MicroClock } from '../clock';
 import type {
   AddOutcome,
@@ -17,21 +16,29 @@ import type {
   CollectionMark,
   Entity,
   EntityKind,
+  ExpiryQuery,
+  MayActFor,
   NewRecord,
   ObjectsText,
   RecordDump,
   RecordPage,
   RecordQuery,
+  Removal,
   Store,
   StoredAuditEntry,
   StoredRecord,
   StoredStatus,
+  Tombstone,
+  VersionProvenance,
 } from '../contract';
 import { SqliteDump } from './sqlite-dump';
+import { SqliteParties } from './sqlite-parties';
 import { SqliteEntities } from './sqlite-entities';
+import { SqliteTombstones } from './sqlite-tombstones';
 import { VersionMarks } from './version-marks';
-import { objectsTextSql, selectRidsSql, selectSql } from './record-query';
-import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { expiredSql, objectsTextSql, PROVENANCE_SQL, selectRidsSql, selectSql } from './record-query';
+import { SqliteRecordWriter } from './record-writer';
+import { migrate } from './schema';
 
 export interface SqliteOptions {
   /** Path of the database file, or ':memory:'. */
@@ -52,27 +59,25 @@ interface RecordRow {
   body?: string;
 }
 
-interface ExistingRow {
-  date_added: number;
-  version: string;
-  body: string;
-}
-
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private readonly clock: MicroClock;
   private readonly collectionPks = new Map<string, number>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly entities: SqliteEntities;
   private readonly marks: VersionMarks;
   private readonly dump: SqliteDump;
+  private readonly tombstones: SqliteTombstones;
+  private readonly writer: SqliteRecordWriter;
+  private readonly parties: SqliteParties;
 
   private constructor(db: Database.Database, clock: MicroClock) {
     this.db = db;
-    this.clock = clock;
     this.entities = new SqliteEntities(db, (sql) => this.statement(sql));
     this.marks = new VersionMarks((sql) => this.statement(sql));
-    this.dump = new SqliteDump(db, (sql) => this.statement(sql), (id) => this.collectionPk(id, true)!, this.marks);
+    this.parties = new SqliteParties((sql) => this.statement(sql));
+    this.dump = new SqliteDump(db, (sql) => this.statement(sql), (id) => this.collectionPk(id, true)!, this.marks, this.parties);
+    this.tombstones = new SqliteTombstones((sql) => this.statement(sql), clock);
+    this.writer = new SqliteRecordWriter((sql) => this.statement(sql), this.marks, this.parties, clock);
   }
 
   static open(options: SqliteOptions): SqliteStore {
@@ -96,8 +101,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async addRecords(collectionId: string, records: NewRecord[]): Promise<AddOutcome[]> {
-    return this.guard(() => this.db.transaction(() => this.insertAll(collectionId, records)).immediate());
+  async addRecords(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]> {
+    return this.guard(() => {
+      const pk = this.collectionPk(collectionId, true)!;
+      this.writer.prepareParties(records);
+      // IMMEDIATE: date_added is assigned and committed in order across processes.
+      return this.db.transaction(() => this.writer.insertAll(pk, records, mayActFor)).immediate();
+    });
   }
 
   async findRecords(query: RecordQuery): Promise<RecordPage> {
@@ -142,22 +152,54 @@ export class SqliteStore implements Store {
     });
   }
 
-  async deleteRecords(query: RecordQuery): Promise<number> {
+  async deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);
       if (pk === undefined) return 0;
       const { sql, params } = selectRidsSql(query, pk);
       return this.db
         .transaction(() => {
-          const rids = this.statement(sql).pluck().all(params) as number[];
-          const remove = this.statement('DELETE FROM records WHERE rid = ? RETURNING stix_id');
-          const touched = new Set<string>();
-          for (const rid of rids) touched.add((remove.get(rid) as { stix_id: string }).stix_id);
-          for (const stixId of touched) this.marks.recompute(pk, stixId);
-          return rids.length;
+          const removed = this.writer.deleteAll(pk, this.statement(sql).pluck().all(params) as number[]);
+          this.tombstones.leave(pk, removed, removal);
+          return removed.length;
         })
         .immediate();
     });
+  }
+
+  async provenance(collectionId: string, id: string): Promise<VersionProvenance[]> {
+    return this.guard(() => {
+      const pk = this.collectionPk(collectionId, false);
+      if (pk === undefined) return [];
+      const rows = this.statement(PROVENANCE_SQL).all(pk, id) as Array<{ version: string; spec_version: string; date_added: number; owner: number; submitter: number | null }>;
+      return rows.map((row) => ({
+        version: row.version,
+        specVersion: row.spec_version,
+        dateAdded: row.date_added,
+        owner: this.parties.textOf(row.owner),
+        submitter: this.parties.submitterOf(row.submitter),
+      }));
+    });
+  }
+
+  async findExpired(query: ExpiryQuery): Promise<string[]> {
+    return this.guard(() => {
+      const pk = this.collectionPk(query.collectionId, false);
+      if (pk === undefined) return [];
+      const found = expiredSql(query, pk);
+      return found === null ? [] : (this.statement(found.sql).pluck().all(found.params) as string[]);
+    });
+  }
+
+  async listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }> {
+    return this.guard(() => {
+      const pk = this.collectionPk(collectionId, false);
+      return pk === undefined ? { tombstones: [], more: false } : this.tombstones.list(pk, after, limit);
+    });
+  }
+
+  async purgeTombstones(before: number): Promise<number> {
+    return this.guard(() => this.tombstones.purge(before));
   }
 
   async hasObject(collectionId: string, id: string): Promise<boolean> {
@@ -246,6 +288,14 @@ export class SqliteStore implements Store {
     this.guard(() => this.dump.importRecords(collectionId, records, lastDateAdded));
   }
 
+  async importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void> {
+    this.guard(() => {
+      // Outside the transaction: a rolled-back import must not leave a cached key without its row.
+      const pk = this.collectionPk(collectionId, true)!;
+      this.db.transaction(() => this.tombstones.import(collectionId, pk, tombstones)).immediate();
+    });
+  }
+
   async listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {
     return this.guard(() => this.dump.listStatuses(afterId, limit));
   }
@@ -260,45 +310,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-
-  /** Runs inside an IMMEDIATE transaction, so date_added is assigned and committed in order across processes. */
-  private insertAll(collectionId: string, records: NewRecord[]): AddOutcome[] {
-    const pk = this.collectionPk(collectionId, true)!;
-    let last = this.statement('SELECT last_date_added FROM collections WHERE pk = ?').pluck().get(pk) as number;
-    const readExisting = this.statement('SELECT date_added, version, body FROM records WHERE rid = ?');
-    const insert = this.statement(
-      `INSERT INTO records (coll, date_added, stix_id, type, version, version_key, spec_version, versionless, body, newer_at, older_at, higher_spec_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const outcomes: AddOutcome[] = [];
-    for (const record of records) {
-      // The object's versions so far (usually none): duplicate check and version marks in one index read.
-      const siblings = this.marks.siblings(pk, record.id);
-      const same =
-        record.versionKey === null
-          ? siblings.find((s) => s.versionless === 1)
-          : siblings.find((s) => s.versionless === 0 && s.version_key === record.versionKey);
-      if (same) {
-        const existing = readExisting.get(same.rid) as ExistingRow;
-        outcomes.push({
-          kind: 'duplicate',
-          dateAdded: existing.date_added,
-          version: existing.version,
-          sameContent: existing.body === record.body,
-        });
-        continue;
-      }
-      const dateAdded = Math.max(this.clock(), last + 1);
-      last = dateAdded;
-      const version = record.version ?? formatMicros(dateAdded);
-      const versionKey = record.versionKey ?? timestampKey(version);
-      const m = this.marks.placeNewest(siblings, { versionKey, specVersion: record.specVersion, dateAdded });
-      insert.run(pk, dateAdded, record.id, record.type, version, versionKey, record.specVersion, record.versionKey === null ? 1 : 0, record.body, m.newerAt, m.olderAt, m.higherSpecAt);
-      outcomes.push({ kind: 'added', dateAdded, version });
-    }
-    this.statement('UPDATE collections SET last_date_added = ? WHERE pk = ?').run(last, pk);
-    return outcomes;
   }
 
   private collectionPk(collectionId: string, create: boolean): number | undefined {
@@ -329,17 +340,6 @@ export class SqliteStore implements Store {
       throw error;
     }
   }
-}
-
-/** Creates the schema, or brings an older one up to date, in one transaction. */
-function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    const found = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-    for (let version = Number(found ?? SCHEMA_VERSION); version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version] ?? '');
-    db.exec(SCHEMA_SQL);
-    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-  }).immediate();
 }
 
 function toStoredRecord(row: RecordRow): StoredRecord {

@@ -8,6 +8,9 @@
  * - older_at: the same for lower version keys (`first`);
  * - higher_spec_at: latest date_added of a version with a higher spec version
  *   (r survives the default "latest spec version" unless one was added after B).
+ * One more mark serves retention rather than selection:
+ * - next_added_at: date_added of the object's next record in date order, NULL
+ *   for its newest record, the one expiry is judged by (findExpired).
  * The marks are kept up to date on every insert (an object's new version is the
  * newest record, so it raises its siblings' marks to its own date_added) and
  * recomputed for an object after a delete. Rivals of another spec version are
@@ -45,26 +48,32 @@ export class VersionMarks {
   /** The marks of a record about to be inserted; raises the marks of the siblings it outranks. */
   placeNewest(siblings: Sibling[], record: { versionKey: string; specVersion: string; dateAdded: number }): Marks {
     const marks = marksAmong(siblings, record);
-    const raise = (column: string) => this.prepare(`UPDATE records SET ${column} = ? WHERE rid = ?`);
+    const newest = siblings.reduce<Sibling | undefined>((a, b) => (a === undefined || b.date_added > a.date_added ? b : a), undefined);
     for (const s of siblings) {
-      if (s.spec_version === record.specVersion && s.version_key < record.versionKey) raise('newer_at').run(record.dateAdded, s.rid);
-      if (s.spec_version === record.specVersion && s.version_key > record.versionKey) raise('older_at').run(record.dateAdded, s.rid);
-      if (s.spec_version < record.specVersion) raise('higher_spec_at').run(record.dateAdded, s.rid);
+      // Every mark a sibling gets takes the new record's date_added: one row update each.
+      const raised: string[] = [];
+      if (s.spec_version === record.specVersion && s.version_key < record.versionKey) raised.push('newer_at');
+      if (s.spec_version === record.specVersion && s.version_key > record.versionKey) raised.push('older_at');
+      if (s.spec_version < record.specVersion) raised.push('higher_spec_at');
+      if (s === newest) raised.push('next_added_at');
+      if (raised.length === 0) continue;
+      const sets = raised.map((column) => `${column} = @at`).join(', ');
+      this.prepare(`UPDATE records SET ${sets} WHERE rid = @rid`).run({ at: record.dateAdded, rid: s.rid });
     }
     return marks;
   }
 
   /** Recomputes the marks of every record of an object (after a delete or an import). */
   recompute(coll: number, stixId: string): void {
-    const all = this.siblings(coll, stixId);
-    const update = this.prepare('UPDATE records SET newer_at = ?, older_at = ?, higher_spec_at = ? WHERE rid = ?');
-    for (const r of all) {
+    const all = this.siblings(coll, stixId).sort((a, b) => a.date_added - b.date_added);
+    const update = this.prepare('UPDATE records SET newer_at = ?, older_at = ?, higher_spec_at = ?, next_added_at = ? WHERE rid = ?');
+    all.forEach((r, i) => {
       const m = marksAmong(
         all.filter((s) => s.rid !== r.rid),
         { versionKey: r.version_key, specVersion: r.spec_version },
       );
-      update.run(m.newerAt, m.olderAt, m.higherSpecAt, r.rid);
-    }
+      update.run(m.newerAt, m.olderAt, m.higherSpecAt, all[i + 1]?.date_added ?? null, r.rid);
+    });
   }
 }
 
