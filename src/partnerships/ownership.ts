@@ -12,6 +12,9 @@
  */
 
 import type { MayActFor } from '../store/contract';
+
+/** Whether an organisation acting for `MayActFor` may change an object of a given owner: `actsFor` in the storage contract, the one rule the store applies to new versions too. */
+export { actsFor } from '../store/contract';
 import type { Voice } from './provenance';
 
 /** The owner key a first version gives its object (its provenance already checked). */
@@ -32,10 +35,4 @@ export function mayActFor(voice: Voice, steward: boolean): MayActFor {
   }
   if (voice.anyOutside) keys.push('identity:*');
   return keys;
-}
-
-/** True when `acting` may change an object owned by `owner` (the store applies the same rule to new versions). */
-export function actsFor(acting: MayActFor, owner: string): boolean {
-  if (acting === '*') return true;
-  return acting.includes(owner) || (owner.startsWith('identity:') && acting.includes('identity:*'));
 }
