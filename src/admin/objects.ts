@@ -11,10 +11,10 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableContentError
 import { ORGANISATIONS, organisationRef } from '../identity/model';
 import { isLocalOperator, type Actor } from '../identity/principal';
 import { MEMBERSHIPS, PARTNERSHIPS, whyReadOnly } from '../partnerships/model';
-import { actsFor, mayActFor } from '../partnerships/ownership';
+import { mayActFor } from '../partnerships/ownership';
 import { voiceOf } from '../partnerships/provenance';
 import { formatMicros, isStixTimestamp, timestampKey } from '../stix/timestamp';
-import { validUntilKeyOf, type MayActFor, type Submitter, type VersionProvenance } from '../store/contract';
+import { actsFor, validUntilKeyOf, type MayActFor, type Submitter, type VersionProvenance } from '../store/contract';
 import { defineAction, type AdminResource } from './action';
 import { collectionIn } from './collections';
 import type { AdminContext } from './context';

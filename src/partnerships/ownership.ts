@@ -6,15 +6,14 @@
  * first version. Only an owner or a steward of the partnership adds versions of
  * it or deletes it: STIX 2.1 §3.6 reserves new versions to the creator.
  *
+ * Whether an owner is acted for is `actsFor` in the storage contract, the one rule
+ * the store applies to new versions and callers to deletes and retractions.
  * Owner keys are what the store keeps and compares: `org:<organisation id>` or
  * `identity:<identity id>` (an outside identity); `` for objects stored before
  * owners were kept, which only stewards act for.
  */
 
 import type { MayActFor } from '../store/contract';
-
-/** Whether an organisation acting for `MayActFor` may change an object of a given owner: `actsFor` in the storage contract, the one rule the store applies to new versions too. */
-export { actsFor } from '../store/contract';
 import type { Voice } from './provenance';
 
 /** The owner key a first version gives its object (its provenance already checked). */

@@ -8,7 +8,8 @@
  */
 
 import { ForbiddenError, NotFoundError } from '../errors';
-import { actsFor, mayActFor } from '../partnerships/ownership';
+import { mayActFor } from '../partnerships/ownership';
+import { actsFor } from '../store/contract';
 import type { Scope } from '../partnerships/scope';
 import type { TaxiiContext } from './context';
 import { parseDeleteQuery, toRecordQuery } from './query';
