@@ -3,7 +3,7 @@
  * `created_by_ref` is accepted only when that identity is the posting
  * organisation's own, or one an administrator has let it relay (its `relays`).
  * No member can publish in another member's name. STIX 2.1 §3.2
- * makes `created_by_ref` the creator's identity; the Accord rule (docs/taxii.md#provenance)
+ * makes `created_by_ref` the creator's identity; the Accord rule (docs/trust.md#provenance)
  * is that the credential decides who that may be.
  */
 
