@@ -320,7 +320,8 @@ export class BenchEnv {
       },
       seed: {
         organisations: [
-          { id: PUBLISHER_ORG, name: 'Benchmark publisher', api_keys: [key(this.keys.publisher, 'bench publishers')] },
+          // The feed's objects name their vendors' identities (docs/taxii.md#provenance): the publisher relays them.
+          { id: PUBLISHER_ORG, name: 'Benchmark publisher', api_keys: [key(this.keys.publisher, 'bench publishers')], relays: [{ identity_id: '*' }] },
           { id: CONSUMER_ORG, name: 'Benchmark consumer', api_keys: [key(this.keys.consumer, 'bench consumers')] },
         ],
         partnerships: [
