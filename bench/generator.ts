@@ -17,7 +17,7 @@
  *   19    odd blocks: version 3 of the previous block's first indicator;
  *         even blocks: version 2 of this block's first malware
  *
- *   npx tsc -p tsconfig.json && node dist/bench/generator.js --check 20000
+ *   npx tsc -p tsconfig.json && node dist/bench/generator.js --check 20000 [--expired-share 0.3]
  */
 
 import { createHash } from 'node:crypto';
@@ -141,8 +141,34 @@ function sentence(rand: () => number, words: number): string {
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 
+/**
+ * Indicator lifetimes for the retention benchmark. Without it every indicator is
+ * valid for 180 days (all long expired, as the feed starts in 2024); with it a
+ * share of the objects (ids) are indicators valid for 30 days and every other
+ * indicator is valid for a century, so "expired at sweep time" is that share.
+ */
+export interface IndicatorExpiry {
+  /** Share of the objects (distinct ids) that are expired indicators, at most 8/18 (a block's indicators). */
+  expiredObjectShare: number;
+}
+
+/** Distinct ids per block of 20 records, and indicators among them. */
+const IDS_PER_BLOCK = 18;
+const INDICATORS_PER_BLOCK = 8;
+
 export class StixGenerator {
-  constructor(readonly seed: number = DEFAULT_SEED) {}
+  /** Probability that an indicator is an expired one, or undefined for the plain feed. */
+  private readonly expiredIndicators: number | undefined;
+
+  constructor(
+    readonly seed: number = DEFAULT_SEED,
+    expiry?: IndicatorExpiry,
+  ) {
+    if (expiry === undefined) return;
+    const p = (expiry.expiredObjectShare * IDS_PER_BLOCK) / INDICATORS_PER_BLOCK;
+    if (!(p >= 0 && p <= 1)) throw new Error(`expiredObjectShare must be between 0 and ${INDICATORS_PER_BLOCK}/${IDS_PER_BLOCK}`);
+    this.expiredIndicators = p;
+  }
 
   /** The object at `serial` of `stream` (always the same object). */
   objectAt(stream: number, serial: number): StixObject {
@@ -227,12 +253,19 @@ export class StixGenerator {
       pattern_type: 'stix',
       pattern_version: '2.1',
       valid_from: timestamp(created),
-      valid_until: timestamp(created + 180 * DAY_MS),
+      valid_until: timestamp(created + this.validDays(stream, serial) * DAY_MS),
       confidence: version === 1 ? confidence : Math.min(100, confidence + 5 * version),
       labels: [pick(rand, WORDS), pick(rand, WORDS)],
       object_marking_refs: [TLP_GREEN],
     };
     return obj;
+  }
+
+  /** Every version of an indicator (keyed by its first serial) has the same valid_until. */
+  private validDays(stream: number, serial: number): number {
+    if (this.expiredIndicators === undefined) return 180;
+    const draw = fmix32((serial ^ Math.imul(stream + 1, 0x2545f491) ^ 0x3a8f05c5) >>> 0) / 4294967296;
+    return draw < this.expiredIndicators ? 30 : 36_525;
   }
 
   private malware(stream: number, serial: number, version: number): StixObject {
@@ -344,9 +377,9 @@ export function envelopeText(objects: Iterable<StixObject>): string {
 }
 
 /** Self-test: every generated object is accepted by Accord's validator; prints sizes and the type mix. */
-async function check(count: number, seed: number): Promise<number> {
+async function check(count: number, seed: number, expiry?: IndicatorExpiry): Promise<number> {
   const { createValidator } = await import('../src/stix/validator');
-  const generator = new StixGenerator(seed);
+  const generator = new StixGenerator(seed, expiry);
   const validator = createValidator();
   const types = new Map<string, number>();
   const versions = new Set<string>();
@@ -376,11 +409,20 @@ async function check(count: number, seed: number): Promise<number> {
     serial++;
   }
   // Other streams must not collide with stream 0.
-  const other = new StixGenerator(seed);
+  const other = new StixGenerator(seed, expiry);
   for (const obj of other.objects(1, 0, Math.min(count, 2000))) if (versions.has(`${obj.id}|${versionOf(obj) ?? ''}`)) duplicates++;
   console.log(`generated ${count} objects (seed ${seed}, stream 0) at ${Math.round(count / genSeconds).toLocaleString('en-US')} objects/s`);
   console.log(`average serialized size: ${(bytes / count).toFixed(1)} bytes (target about 570)`);
   console.log(`types: ${[...types].map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  if (expiry) {
+    const ids = new Set<string>();
+    const expired = new Set<string>();
+    for (const obj of generator.objects(0, 0, count)) {
+      ids.add(obj.id);
+      if (obj.type === 'indicator' && Date.parse(String(obj['valid_until'])) < Date.now()) expired.add(obj.id);
+    }
+    console.log(`expired indicators: ${expired.size} of ${ids.size} ids (${((100 * expired.size) / ids.size).toFixed(1)}%, asked ${100 * expiry.expiredObjectShare}%)`);
+  }
   console.log(`distinct (id, version): ${versions.size}; duplicates: ${duplicates}`);
   console.log(`validator (standard, with advice): rejected ${rejected}, with warnings ${warned}; strict profile rejected ${strictRejected}`);
   return rejected + duplicates + strictRejected === 0 ? 0 : 1;
@@ -391,8 +433,10 @@ if (require.main === module) {
   const at = args.indexOf('--check');
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : DEFAULT_SEED;
+  const shareAt = args.indexOf('--expired-share');
+  const expiry = shareAt >= 0 ? { expiredObjectShare: Number(args[shareAt + 1]) } : undefined;
   if (at >= 0) {
-    check(Number(args[at + 1] ?? 20000), seed).then(
+    check(Number(args[at + 1] ?? 20000), seed, expiry).then(
       (code) => process.exit(code),
       (error: unknown) => {
         console.error(error);

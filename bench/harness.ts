@@ -13,7 +13,9 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { newKeyToken } from '../src/identity/api-key-token';
+import { hashPassword } from '../src/identity/passwords';
 import { StixGenerator } from './generator';
 import { TaxiiClient } from './http-client';
 import { describeMachine, Report } from './report';
@@ -26,6 +28,8 @@ export type SizeName = keyof typeof SIZES;
 
 export const PUBLISHER_ORG = 'bench-publisher';
 export const CONSUMER_ORG = 'bench-consumer';
+/** The server administrator's organisation (admin API calls: retention policies, sweeps). */
+const OPERATOR_ORG = 'bench-operator';
 /** The partnership holding the prefilled collection. */
 export const ROOT = 'bench';
 export const MAIN = collectionId(1);
@@ -33,6 +37,8 @@ export const WARM = collectionId(2);
 /** Partnerships r1..rN each hold 8 new collections for one repetition of the ingest matrix. */
 export const MAX_REPS = 5;
 export const PAGE = 1000;
+/** Objects a retention sweep removes per store write (the server's default). */
+export const RETENTION_BATCH = 500;
 export const WARMUP_STREAM = 1023;
 let warmUps = 0;
 
@@ -60,9 +66,37 @@ export interface BenchKey {
   secretHash: string;
 }
 
+/** A server administrator who signs in with HTTP Basic. */
+export interface BenchLogin {
+  username: string;
+  password: string;
+  passwordHash: string;
+}
+
 export interface BenchKeys {
   publisher: BenchKey;
   consumer: BenchKey;
+  admin: BenchLogin;
+}
+
+/** Keys are part of a prefilled store's seed, so they are kept with reusable prefills (an older file gains the admin login). */
+async function loadKeys(prefillDir: string | undefined): Promise<BenchKeys> {
+  const file = prefillDir ? join(prefillDir, 'keys.json') : undefined;
+  const kept = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<BenchKeys>) : {};
+  const issue = (): BenchKey => {
+    const { keyId, token, secretHash } = newKeyToken();
+    return { keyId, token, secretHash };
+  };
+  const login = async (): Promise<BenchLogin> => {
+    const password = randomBytes(18).toString('base64url');
+    return { username: 'bench-admin', password, passwordHash: await hashPassword(password) };
+  };
+  const keys: BenchKeys = { publisher: kept.publisher ?? issue(), consumer: kept.consumer ?? issue(), admin: kept.admin ?? (await login()) };
+  if (file && kept.admin === undefined) {
+    mkdirSync(prefillDir!, { recursive: true });
+    writeFileSync(file, JSON.stringify(keys));
+  }
+  return keys;
 }
 
 export interface BenchOptions {
@@ -128,14 +162,14 @@ export const USAGE = `options:
   --size 10k|100k|1m|10m[,...]  collection sizes (10m only when asked)
   --quick                       10k only
   --reps N                      repetitions (3 to ${MAX_REPS}, default 3)
-  --seconds S                   mixed scenario length (default 60)
+  --seconds S                   mixed scenario length (default 60); retention: load before the sweep S/4
   --phase-seconds S             poll: seconds per phase and repetition (default 5)
   --prefill-dir DIR             keep prefilled stores in DIR and reuse them in later runs
   --synchronous FULL|NORMAL     store.sqlite.synchronous of the server (default FULL, the server's default)
   --twin-growth                 also run the in-process growth twin at 10m
   --no-twins                    skip the in-process twins
   --keep                        keep temporary directories (data, server logs)
-  --only a,b                    run.js only: validator, ingest, memory, filters, poll, mixed`;
+  --only a,b                    run.js only: validator, ingest, memory, filters, poll, mixed, retention`;
 
 // ---------------------------------------------------------------------------
 // Cleanup of children and temporary directories, whatever happens.
@@ -233,43 +267,31 @@ export interface ServerProcess {
   /** SIGTERM, wait for a graceful exit (SIGKILL after 30 s); returns the exit code. */
   stop(): Promise<number | null>;
   client(role: 'publisher' | 'consumer', sockets: number, timeoutMs?: number): TaxiiClient;
+  /** One connection as the server administrator (HTTP Basic). */
+  admin(timeoutMs?: number): TaxiiClient;
 }
 
 export class BenchEnv {
   readonly scratch: string;
-  readonly keys: BenchKeys;
   readonly generator = new StixGenerator();
   readonly report: Report;
 
-  private constructor(readonly options: BenchOptions, title: string) {
+  private constructor(
+    readonly options: BenchOptions,
+    title: string,
+    readonly keys: BenchKeys,
+  ) {
     keepTemp = options.keep;
     this.scratch = mkdtempSync(join(tmpdir(), 'accord-bench-'));
     tempDirs.add(this.scratch);
-    this.keys = this.loadKeys();
     this.report = new Report(describeMachine(PROJECT_ROOT), { ...options, title });
     if (options.keep) console.log(`temporary files kept in ${this.scratch}`);
   }
 
-  static create(options: BenchOptions, title: string): BenchEnv {
+  static async create(options: BenchOptions, title: string): Promise<BenchEnv> {
     const server = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accord.js');
     if (!existsSync(server)) throw new Error(`${server} is missing: build first (npx tsc -p tsconfig.json)`);
-    return new BenchEnv(options, title);
-  }
-
-  /** Keys are part of a prefilled store's seed, so they are kept with reusable prefills. */
-  private loadKeys(): BenchKeys {
-    const file = this.options.prefillDir ? join(this.options.prefillDir, 'keys.json') : undefined;
-    if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as BenchKeys;
-    const issue = (): BenchKey => {
-      const { keyId, token, secretHash } = newKeyToken();
-      return { keyId, token, secretHash };
-    };
-    const keys = { publisher: issue(), consumer: issue() };
-    if (file) {
-      mkdirSync(this.options.prefillDir!, { recursive: true });
-      writeFileSync(file, JSON.stringify(keys));
-    }
-    return keys;
+    return new BenchEnv(options, title, await loadKeys(options.prefillDir));
   }
 
   tempDir(prefix: string): string {
@@ -311,6 +333,8 @@ export class BenchEnv {
       server: { host: '127.0.0.1', port, shutdown_timeout_seconds: 10 },
       store: { backend: 'sqlite', data_dir: dataDir, sqlite: { synchronous: this.options.synchronous } },
       log: { level: 'error' },
+      // Sweeps run only when a scenario asks (retention).
+      retention: { sweep_interval_minutes: 0, batch_size: RETENTION_BATCH },
       taxii: {
         discovery: { title: 'Accord benchmark', default: ROOT },
         max_page_size: PAGE,
@@ -320,7 +344,13 @@ export class BenchEnv {
       },
       seed: {
         organisations: [
-          { id: PUBLISHER_ORG, name: 'Benchmark publisher', api_keys: [key(this.keys.publisher, 'bench publishers')] },
+          {
+            id: OPERATOR_ORG,
+            name: 'Benchmark operator',
+            users: [{ username: this.keys.admin.username, password_hash: this.keys.admin.passwordHash, admin: true }],
+          },
+          // The feed's objects name their vendors' identities (docs/taxii.md#provenance): the publisher relays them.
+          { id: PUBLISHER_ORG, name: 'Benchmark publisher', api_keys: [key(this.keys.publisher, 'bench publishers')], relays: [{ identity_id: '*' }] },
           { id: CONSUMER_ORG, name: 'Benchmark consumer', api_keys: [key(this.keys.consumer, 'bench consumers')] },
         ],
         partnerships: [
@@ -385,7 +415,8 @@ export class BenchEnv {
       dataDir,
       logFile,
       memory: () => readMemory(pid),
-      client: (role, sockets, timeoutMs) => new TaxiiClient(port, keys[role].token, sockets, timeoutMs),
+      client: (role, sockets, timeoutMs) => new TaxiiClient(port, `Bearer ${keys[role].token}`, sockets, timeoutMs),
+      admin: (timeoutMs) => new TaxiiClient(port, `Basic ${Buffer.from(`${keys.admin.username}:${keys.admin.password}`).toString('base64')}`, 1, timeoutMs),
       stop: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -400,7 +431,7 @@ export class BenchEnv {
 }
 
 async function healthy(port: number): Promise<boolean> {
-  const client = new TaxiiClient(port, 'none', 1, 2_000);
+  const client = new TaxiiClient(port, 'Bearer none', 1, 2_000);
   try {
     return (await client.get('/_health')).status === 200;
   } catch {
@@ -414,7 +445,7 @@ async function healthy(port: number): Promise<boolean> {
 export function runAsScript(title: string, defaults: Partial<BenchOptions>, body: (env: BenchEnv) => Promise<void>): void {
   let env: BenchEnv | undefined;
   (async () => {
-    env = BenchEnv.create(parseOptions(process.argv.slice(2), defaults), title);
+    env = await BenchEnv.create(parseOptions(process.argv.slice(2), defaults), title);
     await body(env);
     env.report.finish(RESULTS_DIR, title);
   })().then(

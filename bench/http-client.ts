@@ -8,6 +8,7 @@
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 export const TAXII = 'application/taxii+json;version=2.1';
+const JSON_MEDIA_TYPE = 'application/json';
 
 export interface Reply {
   status: number;
@@ -20,9 +21,10 @@ export interface Reply {
 export class TaxiiClient {
   private readonly agent: Agent;
 
+  /** `authorization` is the header's whole value: `Bearer <token>` or `Basic <base64>`. */
   constructor(
     private readonly port: number,
-    private readonly token: string,
+    private readonly authorization: string,
     sockets: number,
     private readonly timeoutMs = 10_000,
   ) {
@@ -35,6 +37,11 @@ export class TaxiiClient {
 
   post(path: string, body: Buffer): Promise<Reply> {
     return this.send('POST', path, body);
+  }
+
+  /** An admin API call: a JSON body (if any) and a JSON answer. */
+  json(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<Reply> {
+    return this.send(method, path, body === undefined ? undefined : Buffer.from(JSON.stringify(body)), JSON_MEDIA_TYPE);
   }
 
   /**
@@ -53,12 +60,12 @@ export class TaxiiClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, body?: Buffer): Promise<Reply> {
+  private send(method: string, path: string, body?: Buffer, mediaType = TAXII): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const headers: Record<string, string | number> = { Authorization: `Bearer ${this.token}`, Accept: TAXII };
+      const headers: Record<string, string | number> = { Authorization: this.authorization, Accept: mediaType };
       if (body) {
-        headers['Content-Type'] = TAXII;
+        headers['Content-Type'] = mediaType;
         headers['Content-Length'] = body.length;
       }
       let timer: NodeJS.Timeout | undefined;

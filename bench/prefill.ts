@@ -11,13 +11,23 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statusProblem, walkManifest } from './checks';
-import { DEFAULT_SEED, versionOf } from './generator';
+import { DEFAULT_SEED, versionOf, type StixGenerator } from './generator';
 import { collectionPath, dirBytes, warmUpOffset, WARMUP_STREAM, elapsedSeconds, log, MAIN, PAGE, ROOT, SIZES, WARM, type BenchEnv, type MemorySample, type ServerProcess, type SizeName } from './harness';
 import { percentile } from './report';
 
 /** Bump when the generator or the prefill procedure changes: kept prefills are then rebuilt. */
 const PREFILL_FORMAT = 2;
 export const PREFILL_STREAM = 0;
+
+/**
+ * Another feed than the plain one every scenario reads (the retention scenario's
+ * has expired indicators): its stores are built, cached and kept apart.
+ */
+export interface PrefillFeed {
+  /** Suffix of the kept directory (`1m-<name>`). */
+  name: string;
+  generator: StixGenerator;
+}
 
 export interface GrowthRun {
   seconds: number;
@@ -34,6 +44,8 @@ export interface Prefill {
   format: number;
   seed: number;
   size: SizeName;
+  /** The feed's name; absent for the plain feed. */
+  feed?: string;
   objects: number;
   dataDir: string;
   /** bounds[k]: `added_after` that starts page k + 1 of the main collection (1,000 objects a page). */
@@ -51,7 +63,7 @@ export interface Prefill {
   reused?: boolean;
 }
 
-const cache = new Map<SizeName, Prefill>();
+const cache = new Map<string, Prefill>();
 
 /** `added_after` for reading the main collection from object `position` (a multiple of 1,000); undefined for the start. */
 export function afterPosition(prefill: Prefill, position: number): string | undefined {
@@ -59,38 +71,42 @@ export function afterPosition(prefill: Prefill, position: number): string | unde
   return prefill.bounds[Math.floor(position / PAGE) - 1];
 }
 
-export async function ensurePrefill(env: BenchEnv, size: SizeName): Promise<Prefill> {
-  const cached = cache.get(size);
+export async function ensurePrefill(env: BenchEnv, size: SizeName, feed?: PrefillFeed): Promise<Prefill> {
+  const key = feed ? `${size}-${feed.name}` : size;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const keptDir = env.options.prefillDir ? join(env.options.prefillDir, size) : undefined;
+  const keptDir = env.options.prefillDir ? join(env.options.prefillDir, key) : undefined;
   if (keptDir && existsSync(join(keptDir, 'prefill.json'))) {
     const kept = JSON.parse(readFileSync(join(keptDir, 'prefill.json'), 'utf8')) as Prefill;
-    if (kept.format === PREFILL_FORMAT && kept.seed === DEFAULT_SEED && kept.objects === SIZES[size]) {
+    if (kept.format === PREFILL_FORMAT && kept.seed === DEFAULT_SEED && kept.objects === SIZES[size] && kept.feed === feed?.name) {
       kept.dataDir = join(keptDir, 'data');
       kept.reused = true;
       log(`prefill ${size}: reusing ${kept.dataDir} (built ${kept.builtAt})`);
-      cache.set(size, kept);
+      cache.set(key, kept);
       return kept;
     }
   }
-  const runs = SIZES[size] <= 100_000 ? env.options.reps : 1;
+  // Repeated builds measure ingest growth, reported for the plain feed only.
+  const runs = feed === undefined && SIZES[size] <= 100_000 ? env.options.reps : 1;
+  const generator = feed?.generator ?? env.generator;
   const growth: GrowthRun[] = [];
   let last: Omit<Prefill, 'growth'> | undefined;
   for (let run = 1; run <= runs; run++) {
     if (last) env.removeDir(last.dataDir);
     const dataDir = env.tempDir(`prefill-${size}`);
-    const built = await buildOnce(env, size, dataDir, `${run}/${runs}`);
+    const built = await buildOnce(env, size, dataDir, `${run}/${runs}`, generator);
     growth.push(built.growth);
     last = built.prefill;
   }
   let prefill: Prefill = { ...last!, growth };
+  if (feed) prefill.feed = feed.name;
   if (keptDir) {
     mkdirSync(keptDir, { recursive: true });
     moveDir(prefill.dataDir, join(keptDir, 'data'));
     prefill = { ...prefill, dataDir: join(keptDir, 'data') };
     writeFileSync(join(keptDir, 'prefill.json'), JSON.stringify(prefill));
   }
-  cache.set(size, prefill);
+  cache.set(key, prefill);
   return prefill;
 }
 
@@ -105,17 +121,22 @@ function moveDir(from: string, to: string): void {
   }
 }
 
-async function buildOnce(env: BenchEnv, size: SizeName, dataDir: string, label: string): Promise<{ prefill: Omit<Prefill, 'growth'>; growth: GrowthRun }> {
+async function buildOnce(
+  env: BenchEnv,
+  size: SizeName,
+  dataDir: string,
+  label: string,
+  generator: StixGenerator,
+): Promise<{ prefill: Omit<Prefill, 'growth'>; growth: GrowthRun }> {
   const objects = SIZES[size];
   log(`prefill ${size} (run ${label}): ${objects.toLocaleString('en-US')} objects over HTTP, one publisher, ${PAGE}-object envelopes`);
   const server = await env.startServer(dataDir, `prefill-${size}`);
   try {
     const warmed = await warmUp(env, server);
-    const growth = await grow(env, server, objects);
+    const growth = await grow(server, objects, generator);
     log(`  ${Math.round(growth.rate).toLocaleString('en-US')} objects/s; first tenth ${Math.round(growth.firstRate).toLocaleString('en-US')}, last tenth ${Math.round(growth.lastRate).toLocaleString('en-US')}`);
     const rssAfter = server.memory();
     const consumer = server.client('consumer', 1, 60_000);
-    const generator = env.generator;
     const expected = generator.objects(PREFILL_STREAM, 0, objects);
     const walk = await walkManifest(consumer, ROOT, MAIN, (record, index) => {
       const next = expected.next();
@@ -179,7 +200,7 @@ export async function warmUp(env: BenchEnv, server: ServerProcess): Promise<numb
   }
 }
 
-async function grow(env: BenchEnv, server: ServerProcess, objects: number): Promise<GrowthRun> {
+async function grow(server: ServerProcess, objects: number, generator: StixGenerator): Promise<GrowthRun> {
   const client = server.client('publisher', 1, 60_000);
   const envelopes = Math.ceil(objects / PAGE);
   const tenth = Math.max(1, Math.floor(envelopes / 10));
@@ -187,7 +208,7 @@ async function grow(env: BenchEnv, server: ServerProcess, objects: number): Prom
   const start = process.hrtime.bigint();
   let firstEnd = 0;
   let lastStart = 0;
-  const body = (k: number) => Buffer.from(env.generator.envelope(PREFILL_STREAM, k * PAGE, Math.min(PAGE, objects - k * PAGE)));
+  const body = (k: number) => Buffer.from(generator.envelope(PREFILL_STREAM, k * PAGE, Math.min(PAGE, objects - k * PAGE)));
   let next = body(0);
   let lastReport = Date.now();
   try {

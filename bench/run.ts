@@ -1,6 +1,6 @@
 /**
  * The whole benchmark suite (issue 8): validator, then for each size ingest
- * (with the prefill), memory, filters, poll and mixed, each beside its
+ * (with the prefill), memory, filters, poll, mixed and retention, each beside its
  * in-process twin; one table and one JSON file in bench/results/.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/run.js            # 10k and 1m
@@ -16,6 +16,7 @@ import { memoryScenario } from './memory';
 import { mixedScenario } from './mixed';
 import { pollScenario } from './poll';
 import { formatDuration } from './report';
+import { retentionScenario } from './retention';
 import { validatorScenario } from './validator-rate';
 
 const SCENARIOS: Record<string, (env: BenchEnv, size: SizeName) => Promise<void>> = {
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, (env: BenchEnv, size: SizeName) => Promise<void>
   filters: filtersScenario,
   poll: pollScenario,
   mixed: mixedScenario,
+  retention: retentionScenario,
 };
 
 /** `--only a,b` is the suite's own option; the rest go to the shared parser. */

@@ -18,7 +18,8 @@ export type ReadKind = 'objects' | 'manifest' | 'object' | 'versions';
 
 export class Twin {
   private constructor(
-    private readonly runtime: Runtime,
+    /** The whole runtime, for scenarios that drive more than the TAXII use cases (the retention sweep). */
+    readonly runtime: Runtime,
     private readonly publisher: Principal,
     private readonly consumer: Principal,
   ) {}
