@@ -49,13 +49,23 @@ export interface SweptCollection {
   ids: string[];
 }
 
-/** Problems with a preview or sweep answer: only the main collection, and only expired ids (all of them, unless cut at `limit`). */
+/** Ids a sweep's answer names per collection (src/retention/sweep.ts); the count covers them all. */
+const SWEEP_IDS = 1000;
+
+/**
+ * Problems with a preview or sweep answer: only the main collection, every
+ * expired object counted, and the oldest expired ids named (a preview as many as
+ * its `limit`, a sweep its first 1,000).
+ */
 export function answerProblems(what: string, collections: SweptCollection[], expected: ExpectedSweep, limit?: number): string[] {
   const problems: string[] = [];
   const others = collections.filter((c) => c.partnership !== ROOT || c.collection !== MAIN);
   if (others.length > 0) problems.push(`${what} lists other collections: ${others.map((c) => `${c.partnership}/${c.collection}`).join(', ')}`);
-  const ids = collections.find((c) => c.partnership === ROOT && c.collection === MAIN)?.ids ?? [];
-  const want = limit === undefined ? expected.expired : expected.expired.slice(0, limit);
+  const main = collections.find((c) => c.partnership === ROOT && c.collection === MAIN);
+  const ids = main?.ids ?? [];
+  const counted = limit === undefined ? expected.expired.length : Math.min(limit, expected.expired.length);
+  if ((main?.objects ?? 0) !== counted) problems.push(`${what} counts ${main?.objects ?? 0} objects, expected ${counted}`);
+  const want = expected.expired.slice(0, limit ?? SWEEP_IDS);
   const firstDifference = want.findIndex((id, i) => ids[i] !== id);
   if (ids.length !== want.length || firstDifference >= 0) {
     problems.push(`${what} lists ${ids.length} ids, expected the ${want.length} oldest expired${firstDifference >= 0 ? `; first difference at ${firstDifference}: ${ids[firstDifference]} for ${want[firstDifference]}` : ''}`);

@@ -88,7 +88,7 @@ export function report(env: BenchEnv, size: SizeName, expected: ExpectedSweep, h
     figure.ratio = figure.http!.median / twinValue;
   };
   const { first, second } = http;
-  const removed = first.swept.reduce((n, c) => n + c.ids.length, 0);
+  const removed = first.swept.reduce((n, c) => n + c.objects, 0);
   const records = first.swept.reduce((n, c) => n + c.records, 0);
   const finished = http.removedUnderLoad === removed;
 
@@ -124,7 +124,7 @@ export function report(env: BenchEnv, size: SizeName, expected: ExpectedSweep, h
       note: `${turns.length} turns`,
     });
   }
-  const previewIds = http.preview.reduce((n, c) => n + c.ids.length, 0);
+  const previewIds = http.preview.reduce((n, c) => n + c.objects, 0);
   const previewProblems = http.checks.filter((p) => p.startsWith('the preview'));
   env.report.add({
     ...base,

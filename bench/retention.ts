@@ -84,7 +84,7 @@ async function runOverHttp(env: BenchEnv, prefill: Prefill, expected: ExpectedSw
     const memory = server.memory();
 
     const checks = [...answerProblems('the preview', preview, expected, PREVIEW_LIMIT), ...answerProblems('the sweep', first.swept, expected)];
-    if (second.swept.length > 0) checks.push(`the second sweep removed ${second.swept.reduce((n, c) => n + c.ids.length, 0)} objects`);
+    if (second.swept.length > 0) checks.push(`the second sweep removed ${second.swept.reduce((n, c) => n + c.objects, 0)} objects`);
     const reader = server.client('consumer', 1, 60_000);
     try {
       const tombstones = await checkTombstones(reader, expected);
@@ -159,7 +159,7 @@ async function sweepUnderLoad(env: BenchEnv, server: ServerProcess, prefill: Pre
   }
   const swept = (await sweeping).collections;
   const sweepSeconds = (sweptAt - during.from) / 1000;
-  const objects = swept.reduce((n, c) => n + c.ids.length, 0);
+  const objects = swept.reduce((n, c) => n + c.objects, 0);
   log(`  sweep ${k + 1}: ${objects.toLocaleString('en-US')} objects in ${sweepSeconds.toFixed(1)} s; load errors ${load.errors}${load.problems.length ? ` (${load.problems[0]})` : ''}`);
   return {
     swept,
@@ -213,7 +213,7 @@ async function runTwin(env: BenchEnv, prefill: Prefill, expected: ExpectedSweep)
     const start = performance.now();
     let swept: SweptCollection[];
     try {
-      swept = (await retention.run()).map((s) => ({ ...s, objects: s.ids.length }));
+      swept = await retention.run();
     } finally {
       ticking = false;
     }
@@ -223,7 +223,7 @@ async function runTwin(env: BenchEnv, prefill: Prefill, expected: ExpectedSweep)
     const secondSeconds = (performance.now() - again) / 1000;
     const problems = answerProblems('the twin sweep', swept, expected);
     if (more.length > 0) problems.push('the twin second sweep removed objects');
-    const objects = swept.reduce((n, c) => n + c.ids.length, 0);
+    const objects = swept.reduce((n, c) => n + c.objects, 0);
     log(`  twin: ${objects.toLocaleString('en-US')} objects in ${seconds.toFixed(1)} s, then nothing in ${(secondSeconds * 1000).toFixed(0)} ms${problems.length ? `; ${problems.join('; ')}` : ''}`);
     return { seconds, objects, turnsMs, secondSeconds, problems };
   } finally {

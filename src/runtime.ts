@@ -136,21 +136,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
 }
 
-/** Runs the retention sweep every `minutes` (never when 0), one at a time; stop() waits for a running one. */
+/** Runs the retention sweep every `minutes` (never when 0); a sweep still running when the next is due is not doubled. stop() waits for it. */
 function startSweeps(retention: RetentionSweep, minutes: number, log: Logger): { stop(): Promise<void> } {
   if (minutes === 0) return { stop: async () => undefined };
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
+  const sweep = async () => {
+    try {
+      const swept = await retention.run();
+      if (swept.length > 0) log.info('retention sweep', { collections: swept.length, objects: swept.reduce((n, s) => n + s.objects, 0) });
+    } catch (error) {
+      log.warn('retention sweep failed', { error: String(error) });
+    } finally {
+      running = undefined;
+    }
+  };
   const timer = setInterval(() => {
-    running = running.then(() =>
-      retention.run().then(
-        (swept) => {
-          if (swept.length > 0) log.info('retention sweep', { collections: swept.length, objects: swept.reduce((n, s) => n + s.ids.length, 0) });
-        },
-        (error: unknown) => {
-          log.warn('retention sweep failed', { error: String(error) });
-        },
-      ),
-    );
+    running ??= sweep();
   }, minutes * 60_000);
   timer.unref();
   return {

@@ -12,7 +12,7 @@ import { retentionWire } from './retention-policy';
 
 const DEFAULT_PREVIEW_LIMIT = 1000;
 
-const sweepWire = (s: CollectionSweep) => ({ partnership: s.partnership, collection: s.collection, objects: s.ids.length, records: s.records, ids: s.ids });
+const sweepWire = (s: CollectionSweep) => ({ partnership: s.partnership, collection: s.collection, objects: s.objects, records: s.records, ids: s.ids });
 
 const show = defineAction({ params: ['partnership'] })({
   name: 'retention.show',

@@ -18,6 +18,8 @@ import { EntityTable } from '../store/entity-table';
 
 /** Ids per audit entry: the entry's detail stays short. */
 const IDS_PER_ENTRY = 8;
+/** Ids a sweep's answer names per collection (all are in the tombstones and the audit trail): its memory stays bounded. */
+const IDS_ANSWERED = 1000;
 
 export interface SweepTarget {
   partnership: Partnership;
@@ -27,7 +29,9 @@ export interface SweepTarget {
 export interface CollectionSweep {
   partnership: string;
   collection: string;
-  /** Object ids removed (or, in a preview, that would be), oldest first. */
+  /** Objects removed (or, in a preview, that would be). */
+  objects: number;
+  /** The first of their ids, oldest first (a preview names as many as it was asked; a sweep its first 1,000). */
   ids: string[];
   /** Records removed (zero in a preview). */
   records: number;
@@ -57,8 +61,8 @@ export class RetentionSweep {
     for (const { partnership, collection } of await this.targets(partnershipPath)) {
       const query = expiryQuery(partnership, collection, now, limit);
       if (query === null) continue;
-      const ids = await this.store.findExpired(query);
-      if (ids.length > 0) plans.push({ partnership: partnership.path, collection: collection.id, ids, records: 0 });
+      const ids = (await this.store.findExpired(query)).map((o) => o.id);
+      if (ids.length > 0) plans.push({ partnership: partnership.path, collection: collection.id, objects: ids.length, ids, records: 0 });
     }
     return plans;
   }
@@ -69,17 +73,21 @@ export class RetentionSweep {
     for (const { partnership, collection } of await this.targets(partnershipPath)) {
       const query = expiryQuery(partnership, collection, now, this.batchSize);
       if (query === null) continue;
-      const swept: CollectionSweep = { partnership: partnership.path, collection: collection.id, ids: [], records: 0 };
+      const swept: CollectionSweep = { partnership: partnership.path, collection: collection.id, objects: 0, ids: [], records: 0 };
       for (;;) {
-        const ids = await this.store.findExpired(query);
-        if (ids.length === 0) break;
+        const expired = await this.store.findExpired(query);
+        if (expired.length === 0) break;
+        const ids = expired.map((o) => o.id);
         swept.records += await this.store.deleteRecords({ collectionId: collection.id, ids, versions: { all: true }, specVersions: 'all', withBody: false }, { reason: 'retention' });
-        swept.ids.push(...ids);
+        swept.objects += ids.length;
+        swept.ids.push(...ids.slice(0, IDS_ANSWERED - swept.ids.length));
         this.record(swept, ids);
+        // The next batch starts after this one, not again past the objects kept (unexpired indicators).
+        query.after = expired[expired.length - 1]!.newestAdded;
         // Let waiting requests run between batches.
         await nextTurn();
       }
-      if (swept.ids.length > 0) done.push(swept);
+      if (swept.objects > 0) done.push(swept);
     }
     return done;
   }

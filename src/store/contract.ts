@@ -310,8 +310,19 @@ export interface ExpiryQuery {
   addedBefore?: number;
   /** Indicators whose newest record has a validUntilKey below this. */
   validUntilBefore?: string;
-  /** At most this many object ids, oldest first. */
+  /**
+   * Only objects whose newest record was added after this: a sweep resumes after
+   * the last object it saw instead of walking again past what it kept.
+   */
+  after?: number;
+  /** At most this many objects, oldest first. */
   limit: number;
+}
+
+/** An object findExpired names, with the dateAdded of its newest record (where a sweep resumes). */
+export interface ExpiredObject {
+  id: string;
+  newestAdded: number;
 }
 
 /** A collection that holds or held records, with the highest dateAdded ever assigned in it. */
@@ -350,8 +361,8 @@ export interface Store {
   deleteRecords(query: RecordQuery, removal: Removal): Promise<number>;
   /** Every version of an object with its owner and submitter, by dateAdded; empty when none is stored. */
   provenance(collectionId: string, id: string): Promise<VersionProvenance[]>;
-  /** Ids of objects the retention sweep should remove, oldest first. */
-  findExpired(query: ExpiryQuery): Promise<string[]>;
+  /** Objects the retention sweep should remove, oldest (newest record) first. */
+  findExpired(query: ExpiryQuery): Promise<ExpiredObject[]>;
   /** Tombstones with removedAt after `after`, oldest first, at most `limit`. */
   listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }>;
   /** Removes tombstones whose removedAt is before `before`; returns how many went. */

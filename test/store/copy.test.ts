@@ -18,6 +18,7 @@ import { copyStore, verifyCopy } from '../../src/store/copy';
 import { openStoreAt, parseStoreLocation } from '../../src/store/index';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { timestampKey } from '../../src/stix/timestamp';
+import { expiredIds } from './records';
 
 let dir: string;
 beforeEach(() => {
@@ -93,7 +94,7 @@ async function lifecycle(store: Store): Promise<unknown> {
         records,
         tombstones: await store.listTombstones(c.id, undefined, 10_000),
         provenance: await Promise.all([...new Set(records.map((r) => r.id))].map((id) => store.provenance(c.id, id))),
-        expired: await store.findExpired({ collectionId: c.id, addedBefore: Number.MAX_SAFE_INTEGER, validUntilBefore: '2021', limit: 100 }),
+        expired: await expiredIds(store, { collectionId: c.id, addedBefore: Number.MAX_SAFE_INTEGER, validUntilBefore: '2021', limit: 100 }),
       };
     }),
   );

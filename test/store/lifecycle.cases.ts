@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { timestampKey } from '../../src/stix/timestamp';
 import type { MayActFor, NewRecord, RecordDump, Store, Submitter } from '../../src/store/contract';
-import { LAST, query, rec, sid, stored } from './records';
+import { expiredIds, LAST, query, rec, sid, stored } from './records';
 import { Random } from './selection-histories';
 
 /** A record for the owner `owner`, submitted by user ann of that organisation unless said otherwise. */
@@ -198,14 +198,14 @@ export function lifecycleCases(current: () => { store: Store; coll: string }): v
       // The revision is older by its version, yet newer by date_added.
       const [revision] = stored(await add([rec(revised, '2019-01-01T00:00:00Z', {}, '2.0')], '*'));
       await add([rec(sid('tool'), '2020-01-01T00:00:00Z')], '*');
-      expect(await store.findExpired({ collectionId: coll, addedBefore: revision!.dateAdded, limit: 10 })).toEqual([old, note]);
-      expect(await store.findExpired({ collectionId: coll, addedBefore: revision!.dateAdded, limit: 1 })).toEqual([old]);
-      expect(await store.findExpired({ collectionId: coll, addedBefore: marker!.dateAdded, limit: 10 })).toEqual([old]);
-      expect(await store.findExpired({ collectionId: coll, limit: 10 })).toEqual([]);
-      expect(await store.findExpired({ collectionId: randomUUID(), addedBefore: Number.MAX_SAFE_INTEGER, limit: 10 })).toEqual([]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: revision!.dateAdded, limit: 10 })).toEqual([old, note]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: revision!.dateAdded, limit: 1 })).toEqual([old]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: marker!.dateAdded, limit: 10 })).toEqual([old]);
+      expect(await expiredIds(store, { collectionId: coll, limit: 10 })).toEqual([]);
+      expect(await expiredIds(store, { collectionId: randomUUID(), addedBefore: Number.MAX_SAFE_INTEGER, limit: 10 })).toEqual([]);
       // Once the revision is gone, the object's newest record is its old one again.
       await store.deleteRecords(query(coll, { ids: [revised], specVersions: ['2.0'] }), { reason: 'deleted' });
-      expect(await store.findExpired({ collectionId: coll, addedBefore: revision!.dateAdded, limit: 10 })).toEqual([old, revised, note]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: revision!.dateAdded, limit: 10 })).toEqual([old, revised, note]);
     });
 
     test('when versions of several spec versions are added and deleted at random, then the newest record of each object is always known', async () => {
@@ -231,12 +231,25 @@ export function lifecycleCases(current: () => { store: Store; coll: string }): v
       for (const r of [...live].sort((a, b) => a.dateAdded - b.dateAdded)) newest.set(r.id, r);
       const heads = [...newest.values()].sort((a, b) => a.dateAdded - b.dateAdded);
       for (const bound of [...live.map((r) => r.dateAdded), Number.MAX_SAFE_INTEGER]) {
-        expect(await store.findExpired({ collectionId: coll, addedBefore: bound, limit: 100 })).toEqual(heads.filter((r) => r.dateAdded < bound).map((r) => r.id));
+        expect(await expiredIds(store, { collectionId: coll, addedBefore: bound, limit: 100 })).toEqual(heads.filter((r) => r.dateAdded < bound).map((r) => r.id));
       }
       for (const cut of ['2023', '2026', '2030']) {
         const expected = heads.filter((r) => r.validUntilKey !== null && r.validUntilKey < cut).map((r) => r.id);
-        expect(await store.findExpired({ collectionId: coll, validUntilBefore: cut, limit: 100 })).toEqual(expected);
+        expect(await expiredIds(store, { collectionId: coll, validUntilBefore: cut, limit: 100 })).toEqual(expected);
       }
+    });
+
+    test('when a sweep resumes after the last object it saw, then findExpired starts after it and says where each object stands', async () => {
+      const ids = [sid('indicator'), sid('indicator'), sid('indicator')];
+      const added = stored(await add(ids.map((id) => indicator(id, '2020-01-01T00:00:00Z', '2020-06-01T00:00:00Z')), '*'));
+      const cut = timestampKey('2021-01-01T00:00:00Z');
+      const first = await store.findExpired({ collectionId: coll, validUntilBefore: cut, limit: 2 });
+      expect(first).toEqual([
+        { id: ids[0], newestAdded: added[0]!.dateAdded },
+        { id: ids[1], newestAdded: added[1]!.dateAdded },
+      ]);
+      expect(await expiredIds(store, { collectionId: coll, validUntilBefore: cut, after: first[1]!.newestAdded, limit: 2 })).toEqual([ids[2]]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: Number.MAX_SAFE_INTEGER, after: added[0]!.dateAdded, limit: 10 })).toEqual([ids[1], ids[2]]);
     });
 
     test('when indicators are judged by valid_until, then the newest record counts, and both conditions are merged oldest first', async () => {
@@ -250,12 +263,12 @@ export function lifecycleCases(current: () => { store: Store; coll: string }): v
       const [extension] = stored(await add([indicator(extended, '2020-02-01T00:00:00Z', '2031-01-01T00:00:00Z')], '*'));
       await add([indicator(cleared, '2020-02-01T00:00:00Z', null)], '*');
       const cut = timestampKey('2021-01-01T00:00:00Z');
-      expect(await store.findExpired({ collectionId: coll, validUntilBefore: cut, limit: 10 })).toEqual([expired]);
-      expect(await store.findExpired({ collectionId: coll, validUntilBefore: timestampKey('2020-06-01T00:00:00Z'), limit: 10 })).toEqual([]);
-      expect(await store.findExpired({ collectionId: coll, validUntilBefore: timestampKey('2040-01-01T00:00:00Z'), limit: 10 })).toEqual([expired, fresh, extended]);
+      expect(await expiredIds(store, { collectionId: coll, validUntilBefore: cut, limit: 10 })).toEqual([expired]);
+      expect(await expiredIds(store, { collectionId: coll, validUntilBefore: timestampKey('2020-06-01T00:00:00Z'), limit: 10 })).toEqual([]);
+      expect(await expiredIds(store, { collectionId: coll, validUntilBefore: timestampKey('2040-01-01T00:00:00Z'), limit: 10 })).toEqual([expired, fresh, extended]);
       // By age, everything added before the extension; merged with the expired indicator, once, in date order.
-      expect(await store.findExpired({ collectionId: coll, addedBefore: extension!.dateAdded, validUntilBefore: cut, limit: 10 })).toEqual([expired, fresh, plain]);
-      expect(await store.findExpired({ collectionId: coll, addedBefore: extension!.dateAdded, validUntilBefore: timestampKey('2040-01-01T00:00:00Z'), limit: 3 })).toEqual([
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: extension!.dateAdded, validUntilBefore: cut, limit: 10 })).toEqual([expired, fresh, plain]);
+      expect(await expiredIds(store, { collectionId: coll, addedBefore: extension!.dateAdded, validUntilBefore: timestampKey('2040-01-01T00:00:00Z'), limit: 3 })).toEqual([
         expired,
         fresh,
         plain,

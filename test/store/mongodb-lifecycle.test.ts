@@ -33,6 +33,11 @@ describe('expiry reads', () => {
       },
     ]);
     expect(expiryFinds({ collectionId: 'c1', limit: 20 })).toEqual([]);
+    // A sweep resuming after the last object it saw: both reads start after it.
+    expect(expiryFinds({ collectionId: 'c1', addedBefore: 500, validUntilBefore: '2026', after: 40, limit: 20 }).map((f) => f.filter)).toEqual([
+      { collection: 'c1', newest: true, dateAdded: { $gt: 40, $lt: 500 } },
+      { collection: 'c1', newest: true, dateAdded: { $gt: 40 }, validUntilKey: { $lt: '2026' } },
+    ]);
     expect(expiryFinds({ collectionId: 'c1', validUntilBefore: '2026', limit: 5 }).map((f) => Object.keys(f.filter))).toEqual([['collection', 'newest', 'validUntilKey']]);
   });
 
@@ -61,8 +66,8 @@ describe('expiry reads', () => {
       { stixId: 'c', dateAdded: 5 },
       { stixId: 'd', dateAdded: 9 },
     ];
-    expect(mergeExpired([byAge, byValidUntil], 10)).toEqual(['a', 'b', 'c', 'd']);
-    expect(mergeExpired([byAge, byValidUntil], 3)).toEqual(['a', 'b', 'c']);
+    expect(mergeExpired([byAge, byValidUntil], 10).map((o) => o.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(mergeExpired([byAge, byValidUntil], 3).map((o) => o.id)).toEqual(['a', 'b', 'c']);
     expect(mergeExpired([], 3)).toEqual([]);
     expect(mergeExpired([byAge], 0)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /** Records and queries for the storage contract cases. */
 
 import { randomUUID } from 'node:crypto';
-import type { AddOutcome, NewRecord, RecordQuery, VersionSelector } from '../../src/store/contract';
+import type { AddOutcome, ExpiryQuery, NewRecord, RecordQuery, Store, VersionSelector } from '../../src/store/contract';
 import { timestampKey } from '../../src/stix/timestamp';
 
 export const ALL: VersionSelector = { all: true };
@@ -31,4 +31,9 @@ export function sid(type: string): string {
 
 export function query(collectionId: string, extra: Partial<RecordQuery> = {}): RecordQuery {
   return { collectionId, versions: ALL, specVersions: 'latest', withBody: false, ...extra };
+}
+
+/** The ids findExpired names, in its order. */
+export async function expiredIds(store: Store, query: ExpiryQuery): Promise<string[]> {
+  return (await store.findExpired(query)).map((o) => o.id);
 }

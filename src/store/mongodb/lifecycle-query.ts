@@ -5,7 +5,7 @@
  */
 
 import type { Document, Filter } from 'mongodb';
-import type { ExpiryQuery } from '../contract';
+import type { ExpiredObject, ExpiryQuery } from '../contract';
 import { INDEX, type RecordDoc } from './schema';
 
 export interface ExpiryFind {
@@ -33,19 +33,20 @@ export function expiryFinds(q: ExpiryQuery): ExpiryFind[] {
     projection: { _id: 0, stixId: 1, dateAdded: 1 },
     limit: q.limit,
   });
-  if (q.addedBefore !== undefined) finds.push(read({ dateAdded: { $lt: q.addedBefore } }));
-  if (q.validUntilBefore !== undefined) finds.push(read({ validUntilKey: { $lt: q.validUntilBefore } }));
+  const resume = q.after === undefined ? {} : { $gt: q.after };
+  if (q.addedBefore !== undefined) finds.push(read({ dateAdded: { ...resume, $lt: q.addedBefore } }));
+  if (q.validUntilBefore !== undefined) finds.push(read({ ...(q.after === undefined ? {} : { dateAdded: resume }), validUntilKey: { $lt: q.validUntilBefore } }));
   return finds;
 }
 
-/** The ids of the `limit` oldest newest records among the answers of the conditions (an object may meet both). */
-export function mergeExpired(answers: Array<Array<Pick<RecordDoc, 'stixId' | 'dateAdded'>>>, limit: number): string[] {
+/** The `limit` oldest newest records among the answers of the conditions (an object may meet both). */
+export function mergeExpired(answers: Array<Array<Pick<RecordDoc, 'stixId' | 'dateAdded'>>>, limit: number): ExpiredObject[] {
   const byId = new Map<string, number>();
   for (const answer of answers) for (const doc of answer) byId.set(doc.stixId, doc.dateAdded);
   return [...byId]
     .sort((a, b) => a[1] - b[1])
     .slice(0, Math.max(0, limit))
-    .map(([id]) => id);
+    .map(([id, newestAdded]) => ({ id, newestAdded }));
 }
 
 type Marked = Pick<RecordDoc, 'stixId' | 'dateAdded' | 'newest'>;

@@ -5,7 +5,7 @@
  */
 
 import type { Collection } from 'mongodb';
-import type { ExpiryQuery, Tombstone, VersionProvenance } from '../contract';
+import type { ExpiredObject, ExpiryQuery, Tombstone, VersionProvenance } from '../contract';
 import { expiryFinds, mergeExpired } from './lifecycle-query';
 import { provenanceOf, tombstoneOf } from './record-docs';
 import { INDEX, type CollectionDoc, type RecordDoc, type TombstoneDoc } from './schema';
@@ -27,7 +27,7 @@ export class LifecycleReader {
     return docs.sort((a, b) => a.dateAdded - b.dateAdded).map(provenanceOf);
   }
 
-  async findExpired(query: ExpiryQuery): Promise<string[]> {
+  async findExpired(query: ExpiryQuery): Promise<ExpiredObject[]> {
     const answers = await Promise.all(
       expiryFinds(query).map((f) =>
         this.records.find<Pick<RecordDoc, 'stixId' | 'dateAdded'>>(f.filter, { sort: f.sort, hint: f.hint, projection: f.projection, limit: f.limit }).toArray(),

@@ -23,6 +23,7 @@ import type {
   CollectionMark,
   Entity,
   EntityKind,
+  ExpiredObject,
   ExpiryQuery,
   MayActFor,
   NewRecord,
@@ -186,7 +187,7 @@ export class MongoStore implements Store {
     return guard(() => this.lifecycle.provenance(collectionId, id));
   }
 
-  async findExpired(query: ExpiryQuery): Promise<string[]> {
+  async findExpired(query: ExpiryQuery): Promise<ExpiredObject[]> {
     return guard(() => this.lifecycle.findExpired(query));
   }
 

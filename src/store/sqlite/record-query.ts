@@ -165,8 +165,10 @@ export const PROVENANCE_SQL = `SELECT version, spec_version, date_added, owner, 
  */
 export function expiredSql(q: ExpiryQuery, collPk: number): SqlQuery | null {
   const params: Params = { coll: collPk, limit: q.limit };
+  if (q.after !== undefined) params.after = q.after;
+  const resume = q.after === undefined ? '' : ' AND date_added > @after';
   const newest = (index: string, condition: string) =>
-    `SELECT * FROM (SELECT stix_id, date_added FROM records INDEXED BY ${index} WHERE coll = @coll AND next_added_at IS NULL AND ${condition} ORDER BY date_added LIMIT @limit)`;
+    `SELECT * FROM (SELECT stix_id, date_added FROM records INDEXED BY ${index} WHERE coll = @coll AND next_added_at IS NULL${resume} AND ${condition} ORDER BY date_added LIMIT @limit)`;
   const parts: string[] = [];
   if (q.addedBefore !== undefined) {
     params.addedBefore = q.addedBefore;
@@ -177,5 +179,5 @@ export function expiredSql(q: ExpiryQuery, collPk: number): SqlQuery | null {
     parts.push(newest('newest_records', 'valid_until_key < @validUntilBefore'));
   }
   if (parts.length === 0) return null;
-  return { sql: `SELECT stix_id FROM (${parts.join(' UNION ')}) ORDER BY date_added LIMIT @limit`, params };
+  return { sql: `SELECT stix_id AS id, date_added AS newestAdded FROM (${parts.join(' UNION ')}) ORDER BY date_added LIMIT @limit`, params };
 }

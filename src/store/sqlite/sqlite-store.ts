@@ -16,6 +16,7 @@ import type {
   CollectionMark,
   Entity,
   EntityKind,
+  ExpiredObject,
   ExpiryQuery,
   MayActFor,
   NewRecord,
@@ -182,12 +183,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  async findExpired(query: ExpiryQuery): Promise<string[]> {
+  async findExpired(query: ExpiryQuery): Promise<ExpiredObject[]> {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);
       if (pk === undefined) return [];
       const found = expiredSql(query, pk);
-      return found === null ? [] : (this.statement(found.sql).pluck().all(found.params) as string[]);
+      return found === null ? [] : (this.statement(found.sql).all(found.params) as ExpiredObject[]);
     });
   }
 
