@@ -38,7 +38,7 @@ export const WARM = collectionId(2);
 export const MAX_REPS = 5;
 export const PAGE = 1000;
 /** Objects a retention sweep removes per store write (the server's default). */
-export const RETENTION_BATCH = 500;
+export const RETENTION_BATCH = 200;
 export const WARMUP_STREAM = 1023;
 let warmUps = 0;
 

@@ -143,7 +143,7 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         sweep_interval_minutes: int('How often the retention sweep runs (0: only on demand, `accord retention sweep`).', 0, 60, 10080),
-        batch_size: int('Objects removed per store write during a sweep; the server serves other requests between batches.', 1, 500, 100000),
+        batch_size: int('Objects removed per store write during a sweep; the server serves other requests between batches.', 1, 200, 100000),
       },
     },
     validation: {
