@@ -95,7 +95,11 @@ test('when the CLI previews on the same store, then it names what the sweep then
   let clock = REAL_NOW - 10 * DAY;
   const other = await startTestServer((dir) => standardConfig(dir, { retention: { sweep_interval_minutes: 0 } }), { clock: () => clock++ });
   try {
-    const ids = (await Promise.all([indicator(), indicator()].map(async (o) => (body(await other.post(`/api1/collections/${SECOND}/objects/`, envelope(o))).success_count === 1 ? o.id : null)))) as string[];
+    const ids: string[] = [];
+    for (const o of [indicator(), indicator()]) {
+      expect(body(await other.post(`/api1/collections/${SECOND}/objects/`, envelope(o))).success_count).toBe(1);
+      ids.push(o.id as string);
+    }
     await other.raw().patch(`/admin/partnerships/api1/collections/${SECOND}`).auth('dave', PASSWORD).send({ retention: { max_age_days: 5 } });
     const configFile = join(other.dataDir, 'accord.yaml');
     writeFileSync(configFile, stringify(standardConfig(other.dataDir)));
