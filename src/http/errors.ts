@@ -61,7 +61,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     };
     if (known.details) body.details = known.details;
     // A TAXII 2.0 client gets its errors in the 2.0 type (same error resource shape).
-    sendTaxii(res, status, body, req.accord?.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
+    void sendTaxii(res, status, body, req.accord?.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
   };
 }
 

@@ -12,6 +12,7 @@ import { readJsonObject } from '../admin-input';
 import { principalOf, queryOf } from '../request-state';
 import type { RouteDeclaration, RouteRegistrar } from './route-builder';
 import { param } from './route-helpers';
+import { sendJson } from '../respond';
 
 /**
  * Admin routes declare only a handler: they speak JSON (no TAXII negotiation),
@@ -37,9 +38,8 @@ function handle(admin: Admin, action: AdminAction, binding: HttpBinding): (req: 
     const body = hasBody ? await readJsonObject(req) : {};
     const input = { ...body, ...binding.query?.(queryOf(req)), ...pathParameters(req) };
     const wire = action.present(await admin.perform(action, principalOf(req), input));
-    res.status(binding.status ?? 200);
-    if (wire === undefined) res.end();
-    else res.type('application/json').send(JSON.stringify(wire));
+    if (wire !== undefined) return sendJson(res, binding.status ?? 200, wire);
+    res.status(binding.status ?? 200).end();
   };
 }
 

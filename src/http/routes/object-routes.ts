@@ -14,7 +14,7 @@ import { getTombstones } from '../../taxii/tombstones';
 import { noteAudit } from '../middleware/audit';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
-import { sendTaxii } from '../respond';
+import { sendJson, sendTaxii } from '../respond';
 import type { RouteRegistrar } from './route-builder';
 import { param, sendListing } from './route-helpers';
 
@@ -37,7 +37,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       gate: 'reader',
       handle: async (req, res) => {
         if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObjects(ctx, readRequest(req, ctx)));
-        sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
+        return sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range }));
       },
     },
     POST: {
@@ -54,7 +54,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
           readBody: (limit) => readBody(req, limit),
         });
         noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
-        sendTaxii(res, 202, status);
+        return sendTaxii(res, 202, status);
       },
     },
   });
@@ -67,7 +67,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       handle: async (req, res) => {
         const objectId = param(req, 'objectId');
         if (req.accord.dialect !== '2.0') return sendListing(req, res, await getObject(ctx, { ...readRequest(req, ctx), objectId }));
-        sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
+        return sendBundle20(req, res, await getObjects20(ctx, { ...readRequest(req, ctx), range: req.headers.range, objectId }));
       },
     },
     DELETE: {
@@ -76,7 +76,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       handle: async (req, res) => {
         const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
         noteAudit(req, { objectCount: removed });
-        sendTaxii(res, 200, null);
+        return sendTaxii(res, 200, null);
       },
     },
   });
@@ -100,18 +100,18 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
         noteAudit(req, { objectCount: page.count });
         if (page.removedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', page.removedFirst);
         if (page.removedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', page.removedLast);
-        res.status(200).type('application/json').send(JSON.stringify(page.body));
+        return sendJson(res, 200, page.body);
       },
     },
   });
 }
 
-function sendBundle20(req: Request, res: Response, bundle: Bundle20): void {
+function sendBundle20(req: Request, res: Response, bundle: Bundle20): Promise<void> {
   noteAudit(req, { objectCount: bundle.count });
   if (bundle.contentRange !== undefined) res.setHeader('Content-Range', bundle.contentRange);
   if (bundle.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', bundle.dateAddedFirst);
   if (bundle.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', bundle.dateAddedLast);
-  sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
+  return sendTaxii(res, bundle.status, bundle.body, STIX20_MEDIA_TYPE);
 }
 
 function readRequest(req: Request, ctx: TaxiiContext): ReadRequest {

@@ -30,16 +30,16 @@ export function otherMethods(allowed: string[]): RequestHandler {
   };
 }
 
-export function sendListing(req: Request, res: Response, listing: Listing): void {
+export function sendListing(req: Request, res: Response, listing: Listing): Promise<void> {
   noteAudit(req, { objectCount: listing.count });
   if (listing.dateAddedFirst !== undefined) res.setHeader('X-TAXII-Date-Added-First', listing.dateAddedFirst);
   if (listing.dateAddedLast !== undefined) res.setHeader('X-TAXII-Date-Added-Last', listing.dateAddedLast);
-  sendTaxii(res, 200, listing.body);
+  return sendTaxii(res, 200, listing.body);
 }
 
 /** Sends a TAXII resource in the negotiated version's media type (the body shape is the caller's). */
-export function sendResource(req: Request, res: Response, status: number, body: Record<string, unknown>): void {
-  sendTaxii(res, status, body, req.accord.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
+export function sendResource(req: Request, res: Response, status: number, body: Record<string, unknown>): Promise<void> {
+  return sendTaxii(res, status, body, req.accord.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
 }
 
 /** A route parameter as a string (Express 5 types allow arrays for wildcard parameters). */
