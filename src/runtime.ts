@@ -100,7 +100,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     cursors: new CursorCodec(secret),
     judge: createJudge(config.validation.advice),
     // The default page is capped at the maximum like any limit (docs/client-quirks.md#default-page-size).
-    sizes: { defaultPageSize: Math.min(config.taxii.default_page_size, config.taxii.max_page_size), maxPageSize: config.taxii.max_page_size },
+    sizes: {
+      defaultPageSize: Math.min(config.taxii.default_page_size, config.taxii.max_page_size),
+      maxPageSize: config.taxii.max_page_size,
+      pageBudgetBytes: config.taxii.page_budget_bytes,
+    },
     clock,
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
     discovery: config.taxii.discovery,

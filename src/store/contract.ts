@@ -349,8 +349,15 @@ export interface Store {
    * The same page as findRecords (with bodies), as one text ready for an
    * envelope: the hot read path, so a backend may build it without a row object
    * per record. The query must have a limit.
+   *
+   * With `budgetBytes`, the page also ends before the first object that would
+   * take the total of its texts (UTF-8 bytes) past the budget, with `more` true;
+   * the first object always comes, however large. Objects past the budget are not
+   * read: a page's memory is bounded by max(budget, largest object)
+   * (docs/reliability.md#memory). The page is still a prefix of the selection, so
+   * resuming after its last date_added neither skips nor repeats an object.
    */
-  findObjectsText(query: RecordQuery): Promise<ObjectsText>;
+  findObjectsText(query: RecordQuery, budgetBytes?: number): Promise<ObjectsText>;
   /** How many records the query selects, ignoring limit and offset. */
   countRecords(query: RecordQuery): Promise<number>;
   /**

@@ -18,6 +18,12 @@ export interface PageSizes {
   defaultPageSize: number;
   /** Larger `limit` values are silently capped to this (§3.4 allows a server cap). */
   maxPageSize: number;
+  /**
+   * A page of objects also ends, with `more` and `next`, before the object that
+   * would take its texts past this many bytes; a larger object comes alone
+   * (docs/reliability.md#memory).
+   */
+  pageBudgetBytes: number;
 }
 
 /** The filters as the request stated them (`match[<field>]` lists by field), so a `next` sent alone can re-apply them. */

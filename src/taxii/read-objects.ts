@@ -89,9 +89,13 @@ async function recordsText(ctx: TaxiiContext, query: RecordQuery, render: (r: St
   };
 }
 
-/** An envelope of stored objects, spliced in as the text they were posted as. */
+/**
+ * An envelope of stored objects, spliced in as the text they were posted as. The
+ * store ends the page early at the byte budget; `next` then resumes after its last
+ * object like after any page (TAXII 2.1 §3.7 lets a server return fewer than `limit`).
+ */
 async function envelope(ctx: TaxiiContext, read: PreparedRead): Promise<Listing> {
-  const result = listing(ctx, read, 'objects', await ctx.store.findObjectsText({ ...read.query, withBody: true }));
+  const result = listing(ctx, read, 'objects', await ctx.store.findObjectsText({ ...read.query, withBody: true }, ctx.sizes.pageBudgetBytes));
   // Elastic evaluates `body.objects` on every poll (docs/client-quirks.md#elastic-empty-objects): a per-root
   // switch sends an empty list instead of the spec's `{}`.
   if (result.count === 0 && read.target.root.alwaysListObjects) result.body = ['{"more":false,"objects":[]}'];

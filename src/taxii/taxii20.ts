@@ -18,7 +18,8 @@ import { requireRead, resolveCollection } from './resolve';
 
 export interface Bundle20 {
   status: 200 | 206;
-  body: string;
+  /** The bundle in parts written one after another, as a TAXII 2.1 page. */
+  body: string[];
   count: number;
   contentRange?: string;
   dateAddedFirst?: string;
@@ -57,18 +58,18 @@ export async function getObjects20(ctx: TaxiiContext, request: Read20Request): P
   const first = range === null || range === 'invalid' ? 0 : range.first;
   const wanted = range === null || range === 'invalid' ? ctx.sizes.maxPageSize : range.last - range.first + 1;
   if (range === 'invalid' || (total > 0 && first >= total)) throw new RangeNotSatisfiableError(total);
-  const page = await ctx.store.findRecords({ ...query, offset: first, limit: Math.min(wanted, ctx.sizes.maxPageSize) });
-  const records = page.records;
+  // The byte budget may end the range early: Content-Range then says which items came.
+  const page = await ctx.store.findObjectsText({ ...query, offset: first, limit: Math.min(wanted, ctx.sizes.maxPageSize) }, ctx.sizes.pageBudgetBytes);
   // A bundle always carries `objects`: FortiGate reads body.objects (docs/client-quirks.md#taxii-20-appliances).
-  const body = `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${records.map((r) => r.body!).join(',')}]}`;
+  const body = [`{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`, ...page.parts.map((part, i) => (i === 0 ? part : `,${part}`)), ']}'];
   // Without Range, a feed that fits one page is sent whole (200); otherwise, or when a
   // range was asked, the answer is partial (206) with its Content-Range.
-  const whole = total === 0 || (range === null && records.length === total);
-  const result: Bundle20 = { status: whole ? 200 : 206, body, count: records.length };
-  if (!whole) result.contentRange = records.length === 0 ? `items */${total}` : `items ${first}-${first + records.length - 1}/${total}`;
-  if (records.length > 0) {
-    result.dateAddedFirst = formatMicros(records[0]!.dateAdded);
-    result.dateAddedLast = formatMicros(records[records.length - 1]!.dateAdded);
+  const whole = total === 0 || (range === null && page.count === total);
+  const result: Bundle20 = { status: whole ? 200 : 206, body, count: page.count };
+  if (!whole) result.contentRange = page.count === 0 ? `items */${total}` : `items ${first}-${first + page.count - 1}/${total}`;
+  if (page.firstDateAdded !== undefined && page.lastDateAdded !== undefined) {
+    result.dateAddedFirst = formatMicros(page.firstDateAdded);
+    result.dateAddedLast = formatMicros(page.lastDateAdded);
   }
   return result;
 }

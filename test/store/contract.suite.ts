@@ -148,6 +148,57 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       expect(big.parts.join(',')).toBe(many.map((r) => r.body).join(','));
     });
 
+    test('when pages of objects have a byte budget, then each ends before the object that would pass it, never empty, and resuming neither skips nor repeats', async () => {
+      const budget = 1_000;
+      const bytes = (body: string) => Buffer.byteLength(body);
+      // A record whose body is exactly `size` bytes of UTF-8, some of its characters two bytes long.
+      const sized = (type: string, size: number): NewRecord => {
+        const record = rec(sid(type), '2024-01-01T00:00:00.000Z', { pad: '' });
+        const fill = size - bytes(record.body);
+        record.body = record.body.replace('"pad":""', `"pad":"${'é'.repeat(fill >> 2)}${'x'.repeat(fill - 2 * (fill >> 2))}"`);
+        return record;
+      };
+      // Small objects, some alone over the budget, one exactly at it (1,000), pairs that just pass it (400 + 480 + 160).
+      const sizes = [150, 300, 2_500, 160, 400, 480, 200, 4_000, 4_000, 1_000, 170, 999, 151, 180, 700, 350];
+      const types = ['indicator', 'malware', 'note'];
+      const records = sizes.map((size, i) => sized(types[i % 3]!, size));
+      expect(records.map((r) => bytes(r.body))).toEqual(sizes);
+      await store.addRecords(coll, records, '*');
+
+      const cases: Array<[Partial<RecordQuery>, NewRecord[]]> = [
+        [{ limit: 100 }, records],
+        [{ limit: 3 }, records],
+        [{ types: ['indicator', 'note'], limit: 100 }, records.filter((r) => r.type !== 'malware')],
+        [{ types: ['malware'], limit: 100 }, records.filter((r) => r.type === 'malware')],
+      ];
+      for (const [extra, expected] of cases) {
+        const served: string[] = [];
+        let after: number | undefined;
+        for (let pages = 0; pages < 40; pages++) {
+          const page = await store.findObjectsText(query(coll, { ...extra, withBody: true, ...(after !== undefined ? { after } : {}) }), budget);
+          const bodies = expected.slice(served.length, served.length + page.count).map((r) => r.body);
+          expect(page.count).toBeGreaterThan(0);
+          expect(page.parts.join(',')).toBe(bodies.join(','));
+          const total = bodies.reduce((sum, body) => sum + bytes(body), 0);
+          if (page.count > 1) expect(total).toBeLessThanOrEqual(budget);
+          served.push(...bodies);
+          expect(page.more).toBe(served.length < expected.length);
+          // Cut by the limit, or because the next object would not fit.
+          if (page.more && page.count < extra.limit!) expect(total + bytes(expected[served.length]!.body)).toBeGreaterThan(budget);
+          if (!page.more) break;
+          after = page.lastDateAdded;
+        }
+        expect(served).toEqual(expected.map((r) => r.body));
+      }
+
+      // TAXII 2.0 range paging: from an offset, the same rule.
+      const ranged = await store.findObjectsText(query(coll, { withBody: true, offset: 3, limit: 10 }), budget);
+      expect(ranged.parts.join(',')).toBe(records.slice(3, 5).map((r) => r.body).join(','));
+      expect(ranged.more).toBe(true);
+      // Without a budget, the limit alone cuts the page.
+      expect((await store.findObjectsText(query(coll, { withBody: true, limit: 100 }))).count).toBe(records.length);
+    });
+
     test('when a page is exactly full, then more is false', async () => {
       await store.addRecords(coll, [rec(sid('note'), '2020-01-01T00:00:00.000Z'), rec(sid('note'), '2020-01-01T00:00:00.000Z')], '*');
       const page = await store.findRecords(query(coll, { limit: 2 }));

@@ -5,7 +5,7 @@
 
 import Database from 'better-sqlite3';
 import type { ExpiryQuery, RecordQuery, VersionSelector } from '../../src/store/contract';
-import { expiredSql, PROVENANCE_SQL, selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
+import { expiredSql, objectsTextSql, PROVENANCE_SQL, selectRidsSql, selectSql } from '../../src/store/sqlite/record-query';
 import { SCHEMA_SQL } from '../../src/store/sqlite/schema';
 import { TOMBSTONE_SQL } from '../../src/store/sqlite/sqlite-tombstones';
 
@@ -35,11 +35,19 @@ function plan(sql: string, params: Record<string, string | number>): string[] {
 test.each(shapes)('when the query is %s, then no step scans the records table', (_name, query) => {
   const select = selectSql(query, 1);
   const rids = selectRidsSql({ ...query, limit: undefined }, 1);
-  for (const steps of [plan(select.sql, select.params), plan(rids.sql, rids.params)]) {
-    const onRecords = steps.filter((step) => / (r|s|records)\b/.test(step) && !step.includes('json_each'));
+  // A page as text (with its byte budget) fetches the kept bodies by primary key (`b`).
+  const text = objectsTextSql(query, 1, 4_194_304);
+  for (const steps of [plan(select.sql, select.params), plan(rids.sql, rids.params), plan(text.sql, text.params)]) {
+    const onRecords = steps.filter((step) => / (r|s|b|records)\b/.test(step) && !step.includes('json_each'));
     expect(onRecords.length).toBeGreaterThan(0);
     for (const step of onRecords) expect(step).toMatch(/^SEARCH \w+ USING (COVERING INDEX|INDEX|INTEGER PRIMARY KEY)/);
   }
+});
+
+test.each(shapes)('when a page of objects is read as text (%s), then the bodies are fetched last, by primary key, in the order of the kept rows, never sorted', (_name, query) => {
+  const text = objectsTextSql(query, 1, 4_194_304);
+  const steps = plan(text.sql, text.params);
+  expect(steps[steps.length - 1]).toBe('SEARCH b USING INTEGER PRIMARY KEY (rowid=?)');
 });
 
 const expiries: Array<[string, ExpiryQuery, string[]]> = [

@@ -42,7 +42,7 @@ import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities } from './mongo-entities';
 import { dumpOf } from './record-docs';
 import { toStoredRecord } from './record-query';
-import { countSelected, findPage } from './record-reader';
+import { countSelected, findPage, findSizedPage } from './record-reader';
 import { RecordWriter } from './record-writer';
 import {
   COLLECTIONS,
@@ -157,22 +157,31 @@ export class MongoStore implements Store {
     });
   }
 
-  /** The page of findRecords, in parts: MongoDB has no cheaper path than the records themselves. */
-  async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
-    const page = await this.findRecords({ ...query, withBody: true });
-    const { records } = page;
-    if (records.length === 0) return { parts: [], count: 0, more: false };
-    const parts: string[] = [];
-    for (let i = 0; i < records.length; i += OBJECTS_PER_PART) {
-      parts.push(records.slice(i, i + OBJECTS_PER_PART).map((r) => r.body!).join(','));
-    }
-    return {
-      parts,
-      count: records.length,
-      firstDateAdded: records[0]!.dateAdded,
-      lastDateAdded: records[records.length - 1]!.dateAdded,
-      more: page.more,
-    };
+  /**
+   * The page of findRecords, in parts. The candidates come with their body's size
+   * instead of the body, the budget cuts the page, and then only the kept bodies
+   * are fetched, by _id in the same snapshot: a body past the budget is never read.
+   */
+  async findObjectsText(query: RecordQuery, budgetBytes = Infinity): Promise<ObjectsText> {
+    return guard(() =>
+      inSnapshot(this.client, async (session) => {
+        const { picked, more } = await findSizedPage(this.records, session, query, budgetBytes);
+        if (picked.length === 0) return { parts: [], count: 0, more: false };
+        const docs = await this.records.find({ _id: { $in: picked.map((c) => c._id) } }, { session, projection: { body: 1 } }).toArray();
+        const bodies = new Map(docs.map((doc) => [doc._id.toHexString(), doc.body]));
+        const parts: string[] = [];
+        for (let i = 0; i < picked.length; i += OBJECTS_PER_PART) {
+          parts.push(picked.slice(i, i + OBJECTS_PER_PART).map((c) => bodies.get(c._id.toHexString())!).join(','));
+        }
+        return {
+          parts,
+          count: picked.length,
+          firstDateAdded: picked[0]!.dateAdded,
+          lastDateAdded: picked[picked.length - 1]!.dateAdded,
+          more,
+        };
+      }),
+    );
   }
 
   async countRecords(query: RecordQuery): Promise<number> {

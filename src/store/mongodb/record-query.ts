@@ -29,6 +29,8 @@ export const MAX_TYPE_SCANS = 100;
 /** The fields a candidate brings back. */
 export type CandidateDoc = Pick<RecordDoc, 'dateAdded' | 'stixId' | 'type' | 'version' | 'versionKey' | 'specVersion'> & {
   body?: string;
+  /** The body's length in UTF-8 bytes, when asked instead of the body (a page with a byte budget). */
+  size?: number;
 };
 
 /** One row of the rival aggregation: an object's version range within one spec version. */
@@ -61,7 +63,7 @@ export function candidateIndex(q: RecordQuery): string {
   return INDEX.recordsByDate;
 }
 
-export function candidateQuery(q: RecordQuery, withId = false): CandidateQuery {
+export function candidateQuery(q: RecordQuery, withId = false, sized = false): CandidateQuery {
   const filter = remainingConditions(q);
   if (q.ids !== undefined) filter.stixId = { $in: q.ids };
   if (q.types !== undefined) filter.type = { $in: q.types };
@@ -70,6 +72,8 @@ export function candidateQuery(q: RecordQuery, withId = false): CandidateQuery {
   if (!v.all && !v.first && !v.last) filter.versionKey = { $in: v.at };
   const projection: Document = { _id: withId ? 1 : 0, dateAdded: 1, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1 };
   if (q.withBody) projection.body = 1;
+  // The server measures the body and sends the number: a body past a page's budget never travels.
+  if (sized) projection.size = { $strLenBytes: '$body' };
   return { filter, sort: { dateAdded: 1 }, hint: candidateIndex(q), projection };
 }
 

@@ -4,8 +4,9 @@
  * indexed aggregation, the selection core (store/selection.ts) decides, and the
  * selected candidates flow on in dateAdded order.
  * A page stops reading once it holds offset + limit + 1 records (the extra one
- * tells whether more follow), so no more candidates are read than one page
- * needs, and the collection is never scanned.
+ * tells whether more follow), or once the next record would take it past its
+ * byte budget, so no more candidates are read than one page needs, and the
+ * collection is never scanned.
  */
 
 import type { ClientSession, Collection, ObjectId } from 'mongodb';
@@ -61,30 +62,39 @@ export async function* selectCandidates<T extends CandidateDoc>(
   yield* decide();
 }
 
-/** Applies offset and limit to the selected records; `more` when one more follows. */
-export async function pickPage<T>(q: Pick<RecordQuery, 'limit' | 'offset'>, selected: AsyncIterable<T>): Promise<{ picked: T[]; more: boolean }> {
+/**
+ * Applies offset and limit to the selected records, and the byte budget: the page
+ * ends before the record whose `size` would take its total past `budgetBytes`,
+ * the first record always included (the rule of Store.findObjectsText). `more`
+ * when a selected record follows.
+ */
+export async function pickPage<T extends { size?: number }>(
+  q: Pick<RecordQuery, 'limit' | 'offset'>,
+  selected: AsyncIterable<T>,
+  budgetBytes = Infinity,
+): Promise<{ picked: T[]; more: boolean }> {
   const offset = q.offset ?? 0;
-  const want = q.limit === undefined ? Infinity : q.limit + 1;
+  const limit = q.limit ?? Infinity;
   const picked: T[] = [];
   let skipped = 0;
+  let bytes = 0;
   for await (const record of selected) {
     if (skipped < offset) {
       skipped += 1;
       continue;
     }
+    bytes += record.size ?? 0;
+    if (picked.length >= limit || (picked.length > 0 && bytes > budgetBytes)) return { picked, more: true };
     picked.push(record);
-    if (picked.length >= want) break;
   }
-  const more = q.limit !== undefined && picked.length > q.limit;
-  if (more) picked.pop();
-  return { picked, more };
+  return { picked, more: false };
 }
 
 type Candidate = CandidateDoc & { _id?: ObjectId };
 
 /** Streams the selected records of a query within `session` (a snapshot or a transaction); closes its cursor when done. */
-async function* streamSelected(records: Collection<RecordDoc>, session: ClientSession, q: RecordQuery, withId: boolean): AsyncGenerator<Candidate> {
-  const cq = candidateQuery(q, withId);
+async function* streamSelected(records: Collection<RecordDoc>, session: ClientSession, q: RecordQuery, withId: boolean, sized = false): AsyncGenerator<Candidate> {
+  const cq = candidateQuery(q, withId, sized);
   const chunk = chunkSize(q);
   const cursor = records.find<Candidate>(cq.filter, { session, sort: cq.sort, hint: cq.hint, projection: cq.projection, batchSize: chunk });
   try {
@@ -108,6 +118,22 @@ export async function findPage(
 ): Promise<{ picked: Candidate[]; more: boolean }> {
   if (selectsNothing(q)) return { picked: [], more: false };
   return pickPage(q, streamSelected(records, session, q, withId));
+}
+
+/**
+ * One page of a query cut by a byte budget, without bodies: each candidate comes
+ * with its `_id` and its body's `size`, for the caller to fetch the kept bodies.
+ */
+export async function findSizedPage(
+  records: Collection<RecordDoc>,
+  session: ClientSession,
+  q: RecordQuery,
+  budgetBytes: number,
+): Promise<{ picked: Array<Candidate & { _id: ObjectId }>; more: boolean }> {
+  if (selectsNothing(q)) return { picked: [], more: false };
+  const page = await pickPage(q, streamSelected(records, session, { ...q, withBody: false }, true, true), budgetBytes);
+  // Asked with their ids: every candidate has one.
+  return page as { picked: Array<Candidate & { _id: ObjectId }>; more: boolean };
 }
 
 /** How many records a query selects, ignoring limit and offset; index-only when no rival is needed. */

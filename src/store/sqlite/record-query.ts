@@ -17,7 +17,7 @@
  * looked up by (coll, stix_id) in records_by_object, which covers them.
  */
 
-import { OBJECTS_PER_PART, type ExpiryQuery, type RecordQuery } from '../contract';
+import type { ExpiryQuery, RecordQuery } from '../contract';
 
 export interface SqlQuery {
   sql: string;
@@ -92,15 +92,19 @@ function branch(q: RecordQuery, collPk: number, columns: string, params: Params,
 }
 
 /**
- * A page of objects as one text: the stored bodies joined by commas in date_added
- * order, built by SQLite (group_concat) rather than row by row in JavaScript.
+ * A page of objects: `date_added, body` rows in date_added order, cut before the
+ * first body that would take the running total past `budgetBytes` (the first
+ * always stays). Sizes come from the record headers (octet_length loads no
+ * overflow page), and bodies are joined in only for the rows kept, so a body past
+ * the budget is never read (docs/reliability.md#memory). The kept rows drive the
+ * join, in their order: no sorter copies the bodies (sqlite-plan.test.ts).
  */
-export function objectsTextSql(q: RecordQuery, collPk: number): SqlQuery {
-  const page = selectSql({ ...q, withBody: true }, collPk, 0);
-  const numbered = `SELECT date_added, body, (row_number() OVER (ORDER BY date_added) - 1) / ${OBJECTS_PER_PART} AS part FROM (${page.sql})`;
+export function objectsTextSql(q: RecordQuery, collPk: number, budgetBytes = Number.MAX_SAFE_INTEGER): SqlQuery {
+  const page = pageSql(q, collPk, 'r.rid, r.date_added, octet_length(r.body) AS size', 0);
+  const sized = `SELECT rid, date_added, row_number() OVER w AS k, sum(size) OVER w AS running FROM (${page.sql}) WINDOW w AS (ORDER BY date_added ROWS UNBOUNDED PRECEDING)`;
   return {
-    sql: `SELECT count(*) AS n, min(date_added) AS first, max(date_added) AS last, group_concat(body, ',' ORDER BY date_added) AS text FROM (${numbered}) GROUP BY part ORDER BY part`,
-    params: page.params,
+    sql: `SELECT kept.date_added, b.body FROM (${sized}) AS kept JOIN records b ON b.rid = kept.rid WHERE kept.k = 1 OR kept.running <= @budget`,
+    params: { ...page.params, budget: budgetBytes },
   };
 }
 
@@ -123,8 +127,12 @@ export function selectRidsSql(q: RecordQuery, collPk: number): SqlQuery {
  * `startAfter` skips rows up to a position without moving the query's bound.
  */
 export function selectSql(q: RecordQuery, collPk: number, lookahead = 1, startAfter?: number): SqlQuery {
+  return pageSql(q, collPk, `r.date_added, r.stix_id, r.type, r.version, r.spec_version${q.withBody ? ', r.body' : ''}`, lookahead, startAfter);
+}
+
+/** selectSql with the columns (of `r`) chosen by the caller. */
+function pageSql(q: RecordQuery, collPk: number, columns: string, lookahead: number, startAfter?: number): SqlQuery {
   const params: Params = startAfter === undefined ? {} : { startAfter };
-  const columns = `r.date_added, r.stix_id, r.type, r.version, r.spec_version${q.withBody ? ', r.body' : ''}`;
   // A branch of the multi-type merge must also cover the skipped records, hence its own limit.
   const offset = q.offset ?? 0;
   const limit = q.limit !== undefined ? ` LIMIT @limit${offset > 0 ? ' OFFSET @offset' : ''}` : offset > 0 ? ' LIMIT -1 OFFSET @offset' : '';

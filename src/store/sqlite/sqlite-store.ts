@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreUnavailableError } from '../../errors';
 import { nowMicros, type MicroClock } from '../clock';
+import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
@@ -123,24 +124,21 @@ export class SqliteStore implements Store {
     });
   }
 
-  async findObjectsText(query: RecordQuery): Promise<ObjectsText> {
+  async findObjectsText(query: RecordQuery, budgetBytes?: number): Promise<ObjectsText> {
     return this.guard(() => {
       const pk = this.collectionPk(query.collectionId, false);
       if (pk === undefined) return { parts: [], count: 0, more: false };
-      const page = objectsTextSql(query, pk);
-      const rows = this.statement(page.sql).all(page.params) as Array<{ n: number; first: number; last: number; text: string }>;
+      const page = objectsTextSql(query, pk, budgetBytes);
+      // Rows as [date_added, body] arrays: no object per row on the hot read path.
+      const rows = this.statement(page.sql).raw(true).all(page.params) as Array<[number, string]>;
       if (rows.length === 0) return { parts: [], count: 0, more: false };
-      const last = rows[rows.length - 1]!.last;
-      // Is there a record past this page, under the same bound and version selection?
+      const last = rows[rows.length - 1]![0];
+      // Is there a record past this page (cut by its limit or its budget), under the same bound and version selection?
       const probe = selectSql({ ...query, limit: 1, offset: 0, withBody: false }, pk, 0, last);
       const more = this.statement(probe.sql).get(probe.params) !== undefined;
-      return {
-        parts: rows.map((r) => r.text),
-        count: rows.reduce((sum, r) => sum + r.n, 0),
-        firstDateAdded: rows[0]!.first,
-        lastDateAdded: last,
-        more,
-      };
+      const parts: string[] = [];
+      for (let i = 0; i < rows.length; i += OBJECTS_PER_PART) parts.push(rows.slice(i, i + OBJECTS_PER_PART).map((row) => row[1]).join(','));
+      return { parts, count: rows.length, firstDateAdded: rows[0]![0], lastDateAdded: last, more };
     });
   }
 
