@@ -105,6 +105,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       maxPageSize: config.taxii.max_page_size,
       pageBudgetBytes: config.taxii.page_budget_bytes,
     },
+    maxObjectSize: config.taxii.max_object_size,
     clock,
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
     discovery: config.taxii.discovery,

@@ -61,6 +61,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
 
   // Each object is parsed, judged and reduced to its record in turn, then dropped.
   const entries: Entry[] = texts.map((text, index) => {
+    if (isTooLarge(text, ctx.maxObjectSize)) return tooLarge(text, index, ctx.maxObjectSize);
     const obj = parseElement(text, index);
     const where = { id: usableId(obj) ?? `/objects/${index}`, version: versionOf(obj) };
     const judgement = session.judge(obj, index);
@@ -139,6 +140,22 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
   };
   await ctx.store.putStatus(status);
   return statusResource(status);
+}
+
+/**
+ * The per-object limit (docs/reliability.md#memory): checked on the element's text,
+ * before it is parsed, so an oversized object costs no parse; the others are judged.
+ */
+function isTooLarge(text: string, limit: number): boolean {
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: the count is needed only in between.
+  return text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text, 'utf8') > limit);
+}
+
+function tooLarge(text: string, index: number, limit: number): Entry {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const reason = `this object is ${bytes} bytes of JSON, over the server's limit of ${limit} bytes per object (taxii.max_object_size); share a large file by url with hashes instead of payload_bin`;
+  // Not parsed, so named by its position (docs/validation.md#server-rules).
+  return { kind: 'failure', detail: { id: `/objects/${index}`, version: '', message: formatRefusal('object-too-large', '', reason) } };
 }
 
 /** A failed element is named by its id only when that is a STIX identifier; otherwise by its position. */

@@ -15,6 +15,8 @@ export interface TaxiiContext {
   cursors: CursorCodec;
   judge: ObjectJudge;
   sizes: PageSizes;
+  /** The largest object Add Objects takes, in bytes of JSON text (docs/reliability.md#memory). */
+  maxObjectSize: number;
   clock: MicroClock;
   /** How long a status resource is served after the request, in microseconds. */
   statusRetentionMicros: number;
