@@ -373,13 +373,18 @@ export class BenchEnv {
     };
   }
 
-  /** Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health. */
-  async startServer(dataDir: string, label: string): Promise<ServerProcess> {
+  /**
+   * Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health;
+   * `adjust` may change the configuration document first.
+   */
+  async startServer(dataDir: string, label: string, adjust?: (config: Record<string, any>) => void): Promise<ServerProcess> {
     const port = await freePort();
     const dir = this.tempDir(`server-${label}`);
     const configFile = join(dir, 'accord.yaml');
+    const config = this.configDocument(dataDir, port);
+    adjust?.(config);
     // JSON is YAML: the file is read by the server's own loader.
-    writeFileSync(configFile, JSON.stringify(this.configDocument(dataDir, port), null, 2));
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
     const logFile = join(dir, 'server.log');
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {};
