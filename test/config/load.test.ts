@@ -48,7 +48,9 @@ test('when a minimal configuration is given, then every default applies', () => 
   expect(config.taxii.default_page_size).toBe(1000);
   expect(config.taxii.max_page_size).toBe(1000);
   expect(config.taxii.status_retention_hours).toBe(168);
-  expect(config.taxii.max_content_length).toBe(104857600);
+  expect(config.taxii.max_content_length).toBe(16777216);
+  expect(config.taxii.max_object_size).toBe(10485760);
+  expect(config.taxii.page_budget_bytes).toBe(4194304);
   expect(config.validation.profile).toBe('standard');
   expect(config.auth).toEqual({ api_key_header: 'X-API-Key', failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
   expect(config.seed).toEqual({ organisations: [], partnerships: [] });

@@ -196,7 +196,7 @@ describe('discovery and API root', () => {
     });
   });
 
-  test('when the API root has no configured limit, then the default 100 MiB is announced', async () => {
-    expect(body(await server.get('/api2/', 'bob')).max_content_length).toBe(104857600);
+  test('when the API root has no configured limit, then the default 16 MiB is announced', async () => {
+    expect(body(await server.get('/api2/', 'bob')).max_content_length).toBe(16777216);
   });
 });
