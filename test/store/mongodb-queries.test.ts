@@ -313,12 +313,13 @@ describe('selection core against a direct reading of docs/taxii.md#pipeline', ()
         yield { size };
       }
     }
-    expect(await pickPage({ limit: 10 }, sized([300, 500, 300, 2000]), 1000)).toEqual({ picked: [{ size: 300 }, { size: 500 }], more: true });
+    const budget = (bytes: number) => ({ bytes, sizeOf: (r: { size: number }) => r.size });
+    expect(await pickPage({ limit: 10 }, sized([300, 500, 300, 2000]), budget(1000))).toEqual({ picked: [{ size: 300 }, { size: 500 }], more: true });
     expect(read).toBe(3);
-    expect(await pickPage({ limit: 10 }, sized([2000, 10]), 1000)).toEqual({ picked: [{ size: 2000 }], more: true });
-    expect(await pickPage({ limit: 10 }, sized([400, 600]), 1000)).toEqual({ picked: [{ size: 400 }, { size: 600 }], more: false });
-    expect(await pickPage({ limit: 1 }, sized([10, 10]), 1000)).toEqual({ picked: [{ size: 10 }], more: true });
-    expect(await pickPage({ limit: 10, offset: 1 }, sized([5000, 10, 20]), 25)).toEqual({ picked: [{ size: 10 }], more: true });
+    expect(await pickPage({ limit: 10 }, sized([2000, 10]), budget(1000))).toEqual({ picked: [{ size: 2000 }], more: true });
+    expect(await pickPage({ limit: 10 }, sized([400, 600]), budget(1000))).toEqual({ picked: [{ size: 400 }, { size: 600 }], more: false });
+    expect(await pickPage({ limit: 1 }, sized([10, 10]), budget(1000))).toEqual({ picked: [{ size: 10 }], more: true });
+    expect(await pickPage({ limit: 10, offset: 1 }, sized([5000, 10, 20]), budget(25))).toEqual({ picked: [{ size: 10 }], more: true });
     // The sizes are measured by the server: the bodies themselves are not asked for.
     expect(candidateQuery(q({ withBody: false }), true, true).projection).toEqual({ _id: 1, dateAdded: 1, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1, size: { $strLenBytes: '$body' } });
   });

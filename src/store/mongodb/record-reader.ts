@@ -62,17 +62,19 @@ export async function* selectCandidates<T extends CandidateDoc>(
   yield* decide();
 }
 
+/** A page's byte budget, and how many bytes a record counts for. */
+interface PageBudget<T> {
+  bytes: number;
+  sizeOf(record: T): number;
+}
+
 /**
  * Applies offset and limit to the selected records, and the byte budget: the page
- * ends before the record whose `size` would take its total past `budgetBytes`,
- * the first record always included (the rule of Store.findObjectsText). `more`
- * when a selected record follows.
+ * ends before the record that would take its total past the budget, the first
+ * record always included (the rule of Store.findObjectsText). `more` when a
+ * selected record follows.
  */
-export async function pickPage<T extends { size?: number }>(
-  q: Pick<RecordQuery, 'limit' | 'offset'>,
-  selected: AsyncIterable<T>,
-  budgetBytes = Infinity,
-): Promise<{ picked: T[]; more: boolean }> {
+export async function pickPage<T>(q: Pick<RecordQuery, 'limit' | 'offset'>, selected: AsyncIterable<T>, budget?: PageBudget<T>): Promise<{ picked: T[]; more: boolean }> {
   const offset = q.offset ?? 0;
   const limit = q.limit ?? Infinity;
   const picked: T[] = [];
@@ -83,8 +85,8 @@ export async function pickPage<T extends { size?: number }>(
       skipped += 1;
       continue;
     }
-    bytes += record.size ?? 0;
-    if (picked.length >= limit || (picked.length > 0 && bytes > budgetBytes)) return { picked, more: true };
+    if (budget !== undefined) bytes += budget.sizeOf(record);
+    if (picked.length >= limit || (budget !== undefined && picked.length > 0 && bytes > budget.bytes)) return { picked, more: true };
     picked.push(record);
   }
   return { picked, more: false };
@@ -131,7 +133,7 @@ export async function findSizedPage(
   budgetBytes: number,
 ): Promise<{ picked: Array<Candidate & { _id: ObjectId }>; more: boolean }> {
   if (selectsNothing(q)) return { picked: [], more: false };
-  const page = await pickPage(q, streamSelected(records, session, { ...q, withBody: false }, true, true), budgetBytes);
+  const page = await pickPage(q, streamSelected(records, session, { ...q, withBody: false }, true, true), { bytes: budgetBytes, sizeOf: (c) => c.size ?? 0 });
   // Asked with their ids: every candidate has one.
   return page as { picked: Array<Candidate & { _id: ObjectId }>; more: boolean };
 }
