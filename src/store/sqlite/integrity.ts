@@ -39,11 +39,24 @@ const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const { path, depth, max } = workerData;
-const firstColumn = (rows) => rows.map((row) => String(Object.values(row)[0]));
 let db;
 try {
   db = new Database(path, { readonly: true, fileMustExist: true });
-  const problems = firstColumn(db.pragma((depth === 'full' ? 'integrity_check' : 'quick_check') + '(' + max + ')')).filter((text) => text !== 'ok');
+  // Row by row: on some damage SQLite reports its findings and then fails the statement.
+  const problems = [];
+  try {
+    for (const [text] of db.prepare('PRAGMA ' + (depth === 'full' ? 'integrity_check' : 'quick_check') + '(' + max + ')').raw().iterate()) {
+      problems.push(...String(text).split('\\n').filter((line) => line !== 'ok' && !line.startsWith('*** in database')));
+    }
+  } catch (error) {
+    if (problems.length === 0) throw error;
+    problems.push(String(error.code) + ': ' + String(error.message));
+  }
+  // "Tree 6" is a b-tree's root page: name its table or index, if the schema is still readable.
+  try {
+    const names = new Map(db.prepare('SELECT rootpage, name FROM sqlite_schema WHERE rootpage > 0').raw().all());
+    for (let i = 0; i < problems.length; i++) problems[i] = problems[i].replace(/^Tree (\\d+)/, (tree, root) => (names.has(Number(root)) ? tree + ' (' + names.get(Number(root)) + ')' : tree));
+  } catch {}
   if (depth === 'full' && problems.length === 0) {
     const records = db.prepare("SELECT rid, stix_id FROM records WHERE NOT json_valid(body) OR json_extract(body, '$.id') IS NOT stix_id OR json_extract(body, '$.type') IS NOT type LIMIT ?").raw().all(max);
     for (const [rid, id] of records) problems.push('record ' + rid + ' (' + id + '): its stored text is not valid JSON of the object it is filed as');
