@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'too_many_requests'
   | 'internal'
   | 'store_unavailable'
+  | 'store_damaged'
   | 'config_invalid';
 
 export type ErrorDetails = Record<string, string | number | boolean | string[]>;
@@ -113,6 +114,17 @@ export class TooManyRequestsError extends AccordError {
 export class StoreUnavailableError extends AccordError {
   constructor(message: string) {
     super('store_unavailable', 'Service Unavailable', message);
+  }
+}
+
+/**
+ * The store holds damage (docs/reliability.md#damaged-stores): found at start-up, Accord
+ * refuses to start; found while serving, the store refuses changes and serves what it can
+ * still read.
+ */
+export class StoreDamagedError extends AccordError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('store_damaged', 'Service Unavailable', message, details);
   }
 }
 

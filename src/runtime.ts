@@ -54,12 +54,23 @@ export interface Core {
 export async function openCore(config: Config, options: RuntimeOptions = {}): Promise<Core> {
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? nowMicros;
-  const store = await openStore(config.store, clock);
+  const store = await openStore(
+    config.store,
+    {
+      damaged: (damage) => log.error('store damaged: changes are refused until it is restored (docs/reliability.md#damaged-stores)', { first_error: damage.firstError, since: damage.since }),
+      checkFailed: (reason) => log.warn('store check at start could not run', { reason }),
+    },
+    clock,
+  );
   const audit = new AuditTrail(store, clock, log);
   const retention = new RetentionSweep(store, audit, clock, config.retention.batch_size);
   const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention), ADMIN_ACTIONS);
   try {
-    if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
+    // Only a store that was never seeded takes the seed (docs/reliability.md#damaged-stores): an emptied one is refused before this.
+    if (!(await store.origin()).seeded) {
+      if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
+      await store.markSeeded();
+    }
     // A members collection holds every current member's identity, whatever happened while this instance was down.
     for (const partnership of await new EntityTable(store, PARTNERSHIPS).list()) {
       if (partnership.membersCollection) await refreshMembersCollection(store, partnership, formatMicros(clock()));

@@ -75,6 +75,7 @@ if (require.main === module) {
     .parseAsync(process.argv)
     .catch((error: unknown) => {
       process.stderr.write(`accord: ${error instanceof AccordError ? error.message : (error as Error).stack ?? String(error)}\n`);
-      process.exit(error instanceof AccordError && error.code === 'config_invalid' ? 78 : 1);
+      // 78 (EX_CONFIG): the configuration, or the store it names, must be put right before Accord can run.
+      process.exit(error instanceof AccordError && (error.code === 'config_invalid' || error.code === 'store_damaged') ? 78 : 1);
     });
 }

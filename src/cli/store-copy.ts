@@ -1,14 +1,18 @@
 /**
- * `accord store copy --from LOCATION --to LOCATION`: moves a whole store between
- * backends (sqlite:PATH, mongodb:URI[#database]) through src/store/copy.ts.
- * Progress is one line per part, rewritten in place on a terminal.
+ * The `accord store` commands. `copy --from LOCATION --to LOCATION` moves a whole
+ * store between backends (sqlite:PATH, mongodb:URI[#database]) through
+ * src/store/copy.ts; progress is one line per part, rewritten in place on a
+ * terminal. `check` is store-check.ts.
  */
 
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load';
 import { BadParameterError } from '../errors';
 import type { Store } from '../store/contract';
 import { copyStore, type CopySummary } from '../store/copy';
 import { describeStoreLocation, openStoreAt, parseStoreLocation, type StoreLocation } from '../store/index';
+import { configPath } from './context';
+import { checkedFileOf, storeCheckCommand } from './store-check';
 
 export interface CopyOutput {
   write(text: string): void;
@@ -27,6 +31,15 @@ export function registerStoreCommands(program: Command): void {
     .requiredOption('--to <location>', LOCATION_HELP)
     .action(async (options: { from: string; to: string }) => {
       await storeCopyCommand(options.from, options.to, { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY === true });
+    });
+  store
+    .command('check')
+    .description('look for damage in the SQLite store (PRAGMA integrity_check, then the stored texts) and its marker; exit code 1 when found')
+    .option('--file <path>', 'the SQLite file to check (default: the configured store)')
+    .option('--quick', 'PRAGMA quick_check only, as at start-up')
+    .action(async (options: { file?: string; quick?: boolean }, command: Command) => {
+      const file = options.file ?? checkedFileOf(loadConfig(configPath(command.optsWithGlobals<{ config?: string }>().config)));
+      process.exitCode = await storeCheckCommand(file, options.quick === true, (line) => process.stdout.write(`${line}\n`));
     });
 }
 

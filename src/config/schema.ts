@@ -78,6 +78,12 @@ export const CONFIG_SCHEMA = {
             file: text('Database file name inside data_dir.', { default: 'accord.db' }),
             synchronous: { enum: ['FULL', 'NORMAL'], default: 'FULL', description: 'FULL: acknowledged writes survive power loss.' },
             cache_mb: int('SQLite page cache in MiB (part of the process memory).', 2, 32, 4096),
+            check_on_start: {
+              enum: ['quick', 'full', 'off'],
+              default: 'quick',
+              description: 'Damage check of the database file at start (docs/reliability.md#damaged-stores): quick (PRAGMA quick_check), full (integrity_check and the stored texts) or off.',
+            },
+            check_wait_seconds: int('How long start-up waits for that check before serving; a longer check goes on while reads are served and changes wait for it.', 0, 1, 86400),
           },
         },
         mongodb: {

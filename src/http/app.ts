@@ -10,7 +10,7 @@ import { Passport } from 'passport';
 import { ADMIN_ACTIONS } from '../admin/index';
 import type { Admin } from '../admin/perform';
 import type { AuditTrail } from '../audit/audit-trail';
-import { NotFoundError } from '../errors';
+import { NotFoundError, StoreDamagedError } from '../errors';
 import type { Identifier } from '../identity/identify';
 import type { LoginThrottle } from '../identity/login-throttle';
 import type { Logger } from '../log/logger';
@@ -73,8 +73,10 @@ export function createApp(deps: AppDependencies): Express {
     try {
       await deps.ctx.store.ping();
       res.status(200).json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
+    } catch (error) {
+      // A damaged store still serves reads, but must be restored: docs/reliability.md#damaged-stores.
+      if (error instanceof StoreDamagedError) res.status(503).json({ status: 'damaged', description: error.message, ...error.details });
+      else res.status(503).json({ status: 'unavailable' });
     }
   });
 

@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_requests: 429,
   internal: 500,
   store_unavailable: 503,
+  store_damaged: 503,
   config_invalid: 500,
 };
 

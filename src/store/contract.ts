@@ -331,6 +331,20 @@ export interface CollectionMark {
   lastDateAdded: number;
 }
 
+/**
+ * What a store knows of its own beginning (docs/reliability.md#damaged-stores): the
+ * data directory's marker names the same id, so a store file from elsewhere is
+ * noticed, and the configuration's seed is loaded once, into a new store only.
+ */
+export interface StoreOrigin {
+  /** A random id given when the store was created. */
+  id: string;
+  /** When it was created (a TAXII timestamp). */
+  createdAt: string;
+  /** False until the seed has been loaded; true from the start for a store that held data before origins were recorded. */
+  seeded: boolean;
+}
+
 export interface AuditQuery {
   partnership?: string;
   afterSeq?: number;
@@ -424,6 +438,11 @@ export interface Store {
   listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]>;
   /** Every named secret, sorted by name. */
   listSecrets(): Promise<Array<{ name: string; value: string }>>;
+
+  /** The store's id, creation time and whether it was seeded. */
+  origin(): Promise<StoreOrigin>;
+  /** Records that the seed has been loaded: it never is again. */
+  markSeeded(): Promise<void>;
 
   /** A cheap liveness probe of the backend. */
   ping(): Promise<void>;

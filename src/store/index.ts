@@ -4,31 +4,54 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { MicroClock } from './clock';
 import type { Store } from './contract';
+import { DamageGuard, type DamageEvents } from './damage-guard';
+import { checkStoreFile, openInDataDir, type CheckReport } from './sqlite/data-dir';
+import type { IntegrityDepth } from './sqlite/integrity';
 import { SqliteStore } from './sqlite/sqlite-store';
 
 /** The `store` section of the configuration. */
 export interface StoreSettings {
   backend: 'sqlite' | 'mongodb';
   data_dir: string;
-  sqlite: { file: string; synchronous: 'FULL' | 'NORMAL'; cache_mb: number };
+  sqlite: { file: string; synchronous: 'FULL' | 'NORMAL'; cache_mb: number; check_on_start: IntegrityDepth | 'off'; check_wait_seconds: number };
   mongodb: { uri?: string; database: string };
 }
 
-export async function openStore(settings: StoreSettings, clock?: MicroClock): Promise<Store> {
+/**
+ * Opens the configured store, read-only from the first sign of damage
+ * (docs/reliability.md#damaged-stores); a SQLite store whose data directory says
+ * it held another, or whose start-up check finds damage in time, is refused.
+ */
+export async function openStore(settings: StoreSettings, events: DamageEvents, clock?: MicroClock): Promise<Store> {
   switch (settings.backend) {
-    case 'sqlite':
-      return SqliteStore.open({
-        path: join(settings.data_dir, settings.sqlite.file),
-        synchronous: settings.sqlite.synchronous,
-        cacheMegabytes: settings.sqlite.cache_mb,
-        ...(clock ? { clock } : {}),
-      });
+    case 'sqlite': {
+      const opened = await openInDataDir(
+        {
+          path: sqlitePathOf(settings),
+          synchronous: settings.sqlite.synchronous,
+          cacheMegabytes: settings.sqlite.cache_mb,
+          ...(clock ? { clock } : {}),
+        },
+        { depth: settings.sqlite.check_on_start, waitMs: settings.sqlite.check_wait_seconds * 1000 },
+      );
+      return new DamageGuard(opened.store, events, opened.check);
+    }
     case 'mongodb':
       if (settings.mongodb.uri === undefined) {
         throw new ConfigError(['store.mongodb.uri: required when store.backend is mongodb (or set MONGODB_URI)']);
       }
-      return openMongo(settings.mongodb.uri, settings.mongodb.database, clock);
+      return new DamageGuard(await openMongo(settings.mongodb.uri, settings.mongodb.database, clock), events);
   }
+}
+
+/** The configured SQLite file. */
+export function sqlitePathOf(settings: StoreSettings): string {
+  return join(settings.data_dir, settings.sqlite.file);
+}
+
+/** `accord store check`: a SQLite file and its marker, checked without changing either. */
+export async function checkSqliteStore(path: string, depth: IntegrityDepth): Promise<CheckReport> {
+  return checkStoreFile(path, depth);
 }
 
 /** Where a store lives, as `accord store copy` names it. */

@@ -44,7 +44,7 @@ test('when the demo configuration is loaded, then it is valid and has defaults f
 test('when a minimal configuration is given, then every default applies', () => {
   const config = buildConfig({}, 'min.yaml');
   expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trust_proxy: false, shutdown_timeout_seconds: 10 });
-  expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32 }, mongodb: { database: 'accord' } });
+  expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32, check_on_start: 'quick', check_wait_seconds: 1 }, mongodb: { database: 'accord' } });
   expect(config.taxii.default_page_size).toBe(1000);
   expect(config.taxii.max_page_size).toBe(1000);
   expect(config.taxii.status_retention_hours).toBe(168);

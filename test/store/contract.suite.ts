@@ -538,6 +538,18 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
       }
     });
 
+    test('when a store is new, then it has an origin every handle sees, not seeded until marked (docs/reliability.md#damaged-stores)', async () => {
+      const origin = await store.origin();
+      expect(origin).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), seeded: false });
+      await store.markSeeded();
+      const other = await h.openAnother();
+      try {
+        expect(await other.origin()).toEqual({ ...origin, seeded: true });
+      } finally {
+        await other.close();
+      }
+    });
+
     test('when two writers add to one collection at once, then no date_added repeats and paging meanwhile misses nothing', async () => {
       const other = await h.openAnother();
       try {

@@ -33,13 +33,16 @@ import type {
   RecordQuery,
   Removal,
   Store,
+  StoreOrigin,
   StoredAuditEntry,
   StoredStatus,
   Tombstone,
   VersionProvenance,
 } from '../contract';
+import { formatMicros } from '../../stix/timestamp';
 import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities } from './mongo-entities';
+import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { dumpOf } from './record-docs';
 import { toStoredRecord } from './record-query';
 import { countSelected, findPage, findSizedPage } from './record-reader';
@@ -137,7 +140,9 @@ export class MongoStore implements Store {
         await upgradeRecords({ client, records: db.collection<RecordDoc>(COLLECTIONS.records), collections: db.collection<CollectionDoc>(COLLECTIONS.collections) });
         await counters.updateOne({ _id: META_SCHEMA_VERSION }, { $max: { value: SCHEMA_VERSION } });
       }
-      return new MongoStore(client, db, options.clock ?? nowMicros);
+      const clock = options.clock ?? nowMicros;
+      await ensureOrigin(db, formatMicros(clock()));
+      return new MongoStore(client, db, clock);
     } catch (error) {
       await client?.close().catch(() => undefined);
       if (error instanceof AccordError) throw error;
@@ -294,6 +299,14 @@ export class MongoStore implements Store {
 
   async listSecrets(): Promise<Array<{ name: string; value: string }>> {
     return guard(() => this.entities.listSecrets());
+  }
+
+  async origin(): Promise<StoreOrigin> {
+    return guard(() => readOrigin(this.db));
+  }
+
+  async markSeeded(): Promise<void> {
+    return guard(() => markSeeded(this.db));
   }
 
   async ping(): Promise<void> {

@@ -7,7 +7,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StoreUnavailableError } from '../../errors';
+import { StoreDamagedError, StoreUnavailableError } from '../../errors';
+import { formatMicros } from '../../stix/timestamp';
 import { nowMicros, type MicroClock } from '../clock';
 import { OBJECTS_PER_PART } from '../contract';
 import type {
@@ -27,6 +28,7 @@ import type {
   RecordQuery,
   Removal,
   Store,
+  StoreOrigin,
   StoredAuditEntry,
   StoredRecord,
   StoredStatus,
@@ -39,6 +41,8 @@ import { SqliteEntities } from './sqlite-entities';
 import { SqliteTombstones } from './sqlite-tombstones';
 import { VersionMarks } from './version-marks';
 import { expiredSql, objectsTextSql, PROVENANCE_SQL, selectRidsSql, selectSql } from './record-query';
+import { isDamageCode } from './integrity';
+import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { SqliteRecordWriter } from './record-writer';
 import { migrate } from './schema';
 
@@ -83,9 +87,10 @@ export class SqliteStore implements Store {
   }
 
   static open(options: SqliteOptions): SqliteStore {
+    let db: Database.Database | undefined;
     try {
       if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-      const db = new Database(options.path);
+      db = new Database(options.path);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.pragma('busy_timeout = 5000');
@@ -97,8 +102,16 @@ export class SqliteStore implements Store {
       // every 64 MB of WAL instead of 4 MB writes each page back once, not each time.
       db.pragma('wal_autocheckpoint = 16384');
       migrate(db);
-      return new SqliteStore(db, options.clock ?? nowMicros);
+      const clock = options.clock ?? nowMicros;
+      ensureOrigin(db, formatMicros(clock()));
+      return new SqliteStore(db, clock);
     } catch (error) {
+      db?.close();
+      if (error instanceof Database.SqliteError && isDamageCode(error.code)) {
+        throw new StoreDamagedError(
+          `The store file ${options.path} is damaged (${error.code}: ${error.message}). Restore it from a backup; \`accord store check\` lists what is damaged (docs/reliability.md#damaged-stores).`,
+        );
+      }
       throw new StoreUnavailableError(`Cannot open the SQLite store at ${options.path}: ${(error as Error).message}`);
     }
   }
@@ -303,6 +316,14 @@ export class SqliteStore implements Store {
     return this.guard(() => this.dump.listSecrets());
   }
 
+  async origin(): Promise<StoreOrigin> {
+    return this.guard(() => readOrigin(this.db));
+  }
+
+  async markSeeded(): Promise<void> {
+    this.guard(() => markSeeded(this.db));
+  }
+
   async ping(): Promise<void> {
     this.guard(() => this.statement('SELECT 1').get());
   }
@@ -334,6 +355,8 @@ export class SqliteStore implements Store {
       return work();
     } catch (error) {
       if (error instanceof Database.SqliteError) {
+        // Damage stays; other failures (a full disk) may pass: docs/reliability.md#damaged-stores.
+        if (isDamageCode(error.code)) throw new StoreDamagedError(`The SQLite store is damaged: ${error.code} (${error.message})`);
         throw new StoreUnavailableError(`The SQLite store failed: ${error.code}`);
       }
       throw error;
