@@ -41,7 +41,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known = toAccordError(error);
     const status = statusOf(known.code);
     const requestId = req.accord?.id;
-    if (status >= 500) {
+    // A damaged store is logged once, when it is found (docs/reliability.md#damaged-stores); the access log has each refusal.
+    if (status >= 500 && known.code !== 'store_damaged') {
       log.error('request failed', { request_id: requestId, error: (error as Error)?.stack ?? String(error) });
     }
     if (res.headersSent) {

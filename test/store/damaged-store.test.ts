@@ -9,6 +9,8 @@
 import Database from 'better-sqlite3';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import winston from 'winston';
 import { StoreDamagedError } from '../../src/errors';
 import { dbOf, filledDataDir, leafPages, newDataDir, overwrite, overwriteMiddleOfRecords, PAGE, removeDataDirs, sqliteConfig } from '../support/damage';
 import { body, RW, startTestServer, type TestServer } from '../support/harness';
@@ -158,10 +160,20 @@ describe('damage in the file', () => {
     }
   });
 
-  test('when damage is met while serving, then the store turns read-only: reads that work are served, changes and /_health are 503', async () => {
+  test('when damage is met while serving, then the store turns read-only: reads that work are served, changes and /_health are 503, and the log says it once', async () => {
     const dataDir = await filledDataDir();
     overwriteMiddleOfRecords(dbOf(dataDir));
-    const server: TestServer = await startTestServer(sqliteConfig({ check_on_start: 'off' }), { dataDir });
+    const errors: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        const line = JSON.parse(String(chunk));
+        // The access log also has each 5xx request at error level.
+        if (line.level === 'error' && line.message !== 'request') errors.push(line);
+        done();
+      },
+    });
+    const log = winston.createLogger({ level: 'error', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] });
+    const server: TestServer = await startTestServer(sqliteConfig({ check_on_start: 'off' }), { dataDir, log });
     try {
       expect((await server.raw().get('/_health')).status).toBe(200);
       const statuses: number[] = [];
@@ -187,6 +199,8 @@ describe('damage in the file', () => {
 
       expect((await server.get(`/api1/collections/${RW}/`)).status).toBe(200);
       expect(body(await server.get(`/api1/collections/${RW}/objects/?limit=10`)).objects).toHaveLength(10);
+      expect(errors.map((line) => line.message)).toEqual([expect.stringMatching(/^store damaged: changes are refused/)]);
+      expect(errors[0]!.first_error).toEqual(expect.stringContaining('SQLITE_CORRUPT'));
     } finally {
       await server.runtime.close();
     }

@@ -17,10 +17,10 @@ import { SqliteStore, type SqliteOptions } from './sqlite-store';
 
 const HELP = 'docs/reliability.md#damaged-stores';
 
+/** What start-up reads of a marker (it also names the file, for whoever reads it). */
 interface Marker {
   store_id: string;
   created_at: string;
-  file: string;
 }
 
 /** The marker of a database file: its name with `.store` for the extension. */
@@ -154,7 +154,7 @@ function readMarker(path: string): Marker | undefined {
   }
   try {
     const marker = JSON.parse(text) as Partial<Marker>;
-    if (typeof marker.store_id === 'string' && typeof marker.created_at === 'string') return { store_id: marker.store_id, created_at: marker.created_at, file: String(marker.file) };
+    if (typeof marker.store_id === 'string' && typeof marker.created_at === 'string') return { store_id: marker.store_id, created_at: marker.created_at };
   } catch {
     // Reported below with what to do.
   }
@@ -163,7 +163,7 @@ function readMarker(path: string): Marker | undefined {
 
 /** Written once, when a store is first opened here; a rename, so that a crash never leaves half a marker. */
 function writeMarker(path: string, origin: StoreOrigin, file: string): void {
-  const marker: Marker & { about: string } = {
+  const marker: Marker & { file: string; about: string } = {
     store_id: origin.id,
     created_at: origin.createdAt,
     file,

@@ -27,6 +27,17 @@ export function isDamageCode(code: string): boolean {
   return code.startsWith('SQLITE_CORRUPT') || ['SQLITE_NOTADB', 'SQLITE_IOERR_READ', 'SQLITE_IOERR_SHORT_READ', 'SQLITE_IOERR_CORRUPTFS'].includes(code);
 }
 
+/**
+ * The SQLite result code of a better-sqlite3 error, else undefined. Read from the
+ * error's fields, not by `instanceof`: the native addon keeps the error class of
+ * the first module instance that loaded it, and a test runner loads several, each
+ * with its own `Error`.
+ */
+export function sqliteCodeOf(error: unknown): string | undefined {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' ? code : undefined;
+}
+
 /** A check under way: `problems` resolves empty when none was found, and rejects when the check could not run. */
 export interface RunningCheck {
   problems: Promise<string[]>;

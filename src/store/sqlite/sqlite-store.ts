@@ -41,7 +41,7 @@ import { SqliteEntities } from './sqlite-entities';
 import { SqliteTombstones } from './sqlite-tombstones';
 import { VersionMarks } from './version-marks';
 import { expiredSql, objectsTextSql, PROVENANCE_SQL, selectRidsSql, selectSql } from './record-query';
-import { isDamageCode } from './integrity';
+import { isDamageCode, sqliteCodeOf } from './integrity';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { SqliteRecordWriter } from './record-writer';
 import { migrate } from './schema';
@@ -107,9 +107,10 @@ export class SqliteStore implements Store {
       return new SqliteStore(db, clock);
     } catch (error) {
       db?.close();
-      if (error instanceof Database.SqliteError && isDamageCode(error.code)) {
+      const code = sqliteCodeOf(error);
+      if (code !== undefined && isDamageCode(code)) {
         throw new StoreDamagedError(
-          `The store file ${options.path} is damaged (${error.code}: ${error.message}). Restore it from a backup; \`accord store check\` lists what is damaged (docs/reliability.md#damaged-stores).`,
+          `The store file ${options.path} is damaged (${code}: ${(error as Error).message}). Restore it from a backup; \`accord store check\` lists what is damaged (docs/reliability.md#damaged-stores).`,
         );
       }
       throw new StoreUnavailableError(`Cannot open the SQLite store at ${options.path}: ${(error as Error).message}`);
@@ -354,10 +355,11 @@ export class SqliteStore implements Store {
     try {
       return work();
     } catch (error) {
-      if (error instanceof Database.SqliteError) {
+      const code = sqliteCodeOf(error);
+      if (code !== undefined) {
         // Damage stays; other failures (a full disk) may pass: docs/reliability.md#damaged-stores.
-        if (isDamageCode(error.code)) throw new StoreDamagedError(`The SQLite store is damaged: ${error.code} (${error.message})`);
-        throw new StoreUnavailableError(`The SQLite store failed: ${error.code}`);
+        if (isDamageCode(code)) throw new StoreDamagedError(`The SQLite store is damaged: ${code} (${(error as Error).message})`);
+        throw new StoreUnavailableError(`The SQLite store failed: ${code}`);
       }
       throw error;
     }
