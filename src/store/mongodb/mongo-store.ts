@@ -19,6 +19,7 @@ import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
+  AuditHead,
   AuditQuery,
   CollectionMark,
   Entity,
@@ -244,6 +245,10 @@ export class MongoStore implements Store {
 
   async appendAudit(entries: AuditEntry[]): Promise<void> {
     return guard(() => this.entities.appendAudit(entries));
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    return guard(() => this.entities.auditHead());
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {

@@ -12,6 +12,7 @@ import { nowMicros, type MicroClock } from '../clock';
 import type {
   AddOutcome,
   AuditEntry,
+  AuditHead,
   AuditQuery,
   CollectionMark,
   Entity,
@@ -259,7 +260,11 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(entries: AuditEntry[]): Promise<void> {
-    this.guard(() => this.db.transaction(() => entries.forEach((entry) => this.entities.appendAudit(entry)))());
+    this.guard(() => this.entities.appendAudit(entries));
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    return this.guard(() => this.entities.auditHead());
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
