@@ -11,7 +11,7 @@ import { STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
 import { getTombstones } from '../../taxii/tombstones';
-import { noteAudit } from '../middleware/audit';
+import { commitAudit, noteAudit } from '../middleware/audit';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendTaxii } from '../respond';
@@ -53,7 +53,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
           receivedAt: req.accord.receivedAt,
           readBody: (limit) => readBody(req, limit),
         });
-        noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
+        await commitAudit(req, 202, { objectCount: status.success_count as number, statusId: status.id as string });
         sendTaxii(res, 202, status);
       },
     },
@@ -75,7 +75,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       negotiation: 'taxii21',
       handle: async (req, res) => {
         const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
-        noteAudit(req, { objectCount: removed });
+        await commitAudit(req, 200, { objectCount: removed });
         sendTaxii(res, 200, null);
       },
     },
