@@ -31,7 +31,16 @@ export class Admin {
     // A change is refused before it runs while the trail cannot be written, and answered only once its line is durable.
     if (action.audit) await this.ctx.audit.ensureWritable();
     const output = await action.run(input as I, this.ctx, actor);
-    if (action.audit) await this.ctx.audit.record(actor, { ...action.audit(output, input as I), outcome: 200 });
+    if (action.audit) {
+      const line = action.audit(output, input as I);
+      try {
+        await this.ctx.audit.record(actor, { ...line, outcome: 200 });
+      } catch (error) {
+        // Refused, yet perhaps applied: the trail keeps the line with the answer given, once it can.
+        this.ctx.audit.recordSoon(actor, { ...line, outcome: 503 });
+        throw error;
+      }
+    }
     return output;
   }
 

@@ -5,9 +5,10 @@
  *
  * Group commit: entries recorded in the same event-loop turn are written in one
  * store append (one durable commit), at the end of that turn. A change awaits
- * `record`, which resolves once its entry is committed, before it is answered;
- * reads and refusals use `recordSoon` and are written in the same batches
- * without anyone waiting.
+ * `record`, which resolves once its entry is committed, before it is answered
+ * (Add Objects hands over its status too, kept in the same commit); reads and
+ * refusals use `recordSoon` and are written in the same batches without anyone
+ * waiting.
  *
  * Fail closed: when an append fails, the changes waiting for it are refused
  * (AuditUnavailableError, 503) and the trail is unwritable: `ensureWritable`
@@ -23,7 +24,7 @@ import { isLocalOperator, type Actor } from '../identity/principal';
 import type { Logger } from '../log/logger';
 import { formatMicros } from '../stix/timestamp';
 import type { MicroClock } from '../store/clock';
-import type { AuditEntry, Store } from '../store/contract';
+import type { AuditEntry, Store, StoredStatus } from '../store/contract';
 
 /** Entries per append: one store write stays short. */
 const MAX_BATCH = 1000;
@@ -36,6 +37,8 @@ export type AuditEvent = Omit<AuditEntry, 'time' | 'organisation' | 'user' | 'ke
 
 interface Pending {
   entry: AuditEntry;
+  /** Kept in the entry's write, or not at all. */
+  status?: StoredStatus;
   waiter?: { resolve: () => void; reject: (error: Error) => void };
 }
 
@@ -64,11 +67,15 @@ export class AuditTrail {
   /**
    * Records an event by a principal, or by the local operator (`cli`, `seed` or
    * `retention` as the user); resolves once the entry is durable, rejects with
-   * AuditUnavailableError when it could not be written.
+   * AuditUnavailableError when it could not be written. The status of an Add
+   * Objects request, when given, is stored in the same write: the
+   * acknowledgement and its entry cost one commit, shared by the batch.
    */
-  record(actor: Actor, event: AuditEvent): Promise<void> {
+  record(actor: Actor, event: AuditEvent, status?: StoredStatus): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ entry: this.entryOf(actor, event), waiter: { resolve, reject } });
+      const pending: Pending = { entry: this.entryOf(actor, event), waiter: { resolve, reject } };
+      if (status !== undefined) pending.status = status;
+      this.pending.push(pending);
       this.schedule(true);
     });
   }
@@ -138,7 +145,7 @@ export class AuditTrail {
       const entries = batch.map((p) => p.entry);
       if (this.outage) entries.unshift(this.resumed(this.outage));
       try {
-        await this.store.appendAudit(entries);
+        await this.store.appendAudit(entries, batch.flatMap((p) => (p.status === undefined ? [] : [p.status])));
       } catch (error) {
         this.fail(batch, error);
         return;

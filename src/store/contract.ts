@@ -403,10 +403,13 @@ export interface Store {
    * Appends entries in order, in one atomic, durable write: each gets the next
    * seq and is chained to the head read in the same transaction (sealAudit in
    * audit-chain.ts), and the head moves to the last one, so that writers in
-   * several processes extend one chain. Resolves once the write is committed;
-   * rejects, writing nothing, when it cannot be.
+   * several processes extend one chain. `statuses` (the acknowledgements of the
+   * Add Objects requests these entries record) are stored in the same write, as
+   * putStatus would: an acknowledgement is never kept without its entry.
+   * Resolves once the write is committed; rejects, writing nothing, when it
+   * cannot be.
    */
-  appendAudit(entries: AuditEntry[]): Promise<void>;
+  appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void>;
   /** Oldest first. */
   listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }>;
   /** The trail's head; null while no chained entry was ever written. */

@@ -6,6 +6,7 @@
 
 import { checkAuditChain, GENESIS, hashOf } from '../../src/store/audit-chain';
 import type { AuditEntry, Store, StoredAuditEntry } from '../../src/store/contract';
+import { oneSuccessStatus } from '../support/stix';
 import type { StoreHarness } from './contract.suite';
 
 const entry = (n: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -69,6 +70,13 @@ export function auditChainCases(current: () => { store: Store; harness: StoreHar
       } finally {
         await other.close();
       }
+    });
+
+    test('when statuses come with the entries, then the append stores them too, as putStatus would', async () => {
+      const status = oneSuccessStatus({ id: 'status-with-entry', apiRoot: 'root', collectionId: 'c1', owner: 'user:ann', success: { id: 'indicator--1', version: '2020-01-01T00:00:00Z' }, expiresAt: Number.MAX_SAFE_INTEGER });
+      await store.appendAudit([entry(1, { statusId: status.id })], [status]);
+      expect(await store.getStatus(status.id, 0)).toEqual(status);
+      await expectOneChain(store, 1);
     });
 
     test('when an entry holds a lone surrogate, then it is stored well-formed and its hash holds for what is read back', async () => {

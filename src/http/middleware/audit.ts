@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { AuditTrail } from '../../audit/audit-trail';
+import type { StoredStatus } from '../../store/contract';
 import { principalOf } from '../request-state';
 
 export interface AuditNote {
@@ -14,7 +15,7 @@ export interface AuditNote {
 /** A request's audit entry while it is handled, and how a change commits it. */
 export interface RequestAudit {
   note: AuditNote;
-  commit(outcome: number): Promise<void>;
+  commit(outcome: number, status?: StoredStatus): Promise<void>;
 }
 
 export type Audited = (operation: string) => RequestHandler;
@@ -53,8 +54,8 @@ export function auditedBy(trail: AuditTrail): Audited {
     let committed = false;
     req.accord.audit = {
       note,
-      commit: async (outcome) => {
-        await trail.record(principalOf(req), eventOf(outcome));
+      commit: async (outcome, status) => {
+        await trail.record(principalOf(req), eventOf(outcome), status);
         committed = true;
       },
     };
@@ -70,13 +71,14 @@ export function auditedBy(trail: AuditTrail): Audited {
 /**
  * Records a change's entry with the status it is about to answer, and waits
  * until the entry is durable: a change is acknowledged only once it is in the
- * trail. Throws AuditUnavailableError (503) when the entry cannot be written.
+ * trail. Add Objects passes its status resource, stored in the same write.
+ * Throws AuditUnavailableError (503) when the entry cannot be written.
  */
-export async function commitAudit(req: Request, outcome: number, extra: Partial<AuditNote> = {}): Promise<void> {
+export async function commitAudit(req: Request, outcome: number, extra: Partial<AuditNote> = {}, status?: StoredStatus): Promise<void> {
   const audit = req.accord.audit;
   if (!audit) throw new Error('commitAudit on a route that is not audited');
   Object.assign(audit.note, extra);
-  await audit.commit(outcome);
+  await audit.commit(outcome, status);
 }
 
 /** Adds what the handler learnt to the request's audit entry. */

@@ -52,8 +52,8 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
           contentType: req.headers['content-type'],
           receivedAt: req.accord.receivedAt,
           readBody: (limit) => readBody(req, limit),
+          keepStatus: (stored) => commitAudit(req, 202, { objectCount: stored.successCount, statusId: stored.id }, stored),
         });
-        await commitAudit(req, 202, { objectCount: status.success_count as number, statusId: status.id as string });
         sendTaxii(res, 202, status);
       },
     },

@@ -74,11 +74,12 @@ export class MongoEntities {
   /**
    * Takes a block of sequence numbers from the counter document, seals the
    * entries after the head it holds (its `hash`), inserts them and moves the head,
-   * in one transaction: concurrent appenders conflict on the counter, so entries
-   * commit in seq order, one chain, and a reader paging by seq never skips one.
+   * and keeps the statuses, in one transaction: concurrent appenders conflict on
+   * the counter, so entries commit in seq order, one chain, and a reader paging
+   * by seq never skips one.
    */
-  async appendAudit(entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  async appendAudit(entries: AuditEntry[], statuses: StoredStatus[] = []): Promise<void> {
+    if (entries.length === 0 && statuses.length === 0) return;
     await inTransaction(this.c.client, async (session) => {
       // The counter document exists from start-up (MongoStore.open), so no transaction races to create it.
       const counter = await this.c.counters.findOneAndUpdate(
@@ -89,8 +90,11 @@ export class MongoEntities {
       if (!counter) throw new Error('the audit_seq counter document is missing');
       const sealed = sealAudit(entries, headOf(counter), counter.value + 1);
       const docs = sealed.map(({ seq, ...entry }): AuditDoc => ({ ...entry, _id: seq }));
-      await this.c.audit.insertMany(docs, { session, ordered: true });
-      await this.c.counters.updateOne({ _id: META_AUDIT_SEQ }, { $set: { hash: sealed[sealed.length - 1]!.hash! } }, { session });
+      if (docs.length > 0) {
+        await this.c.audit.insertMany(docs, { session, ordered: true });
+        await this.c.counters.updateOne({ _id: META_AUDIT_SEQ }, { $set: { hash: sealed[sealed.length - 1]!.hash! } }, { session });
+      }
+      for (const status of statuses) await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true, session });
     });
   }
 
@@ -113,7 +117,7 @@ export class MongoEntities {
   }
 
   async putStatus(status: StoredStatus): Promise<void> {
-    await this.c.statuses.replaceOne({ _id: status.id }, { expiresAt: status.expiresAt, doc: JSON.stringify(status) }, { upsert: true });
+    await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true });
   }
 
   async getStatus(id: string, now: number): Promise<StoredStatus | null> {
@@ -152,6 +156,10 @@ export class MongoEntities {
     const docs = await this.c.secrets.find({ _id: { $gte: SECRET_PREFIX, $lt: nextPrefix(SECRET_PREFIX) } }, { sort: { _id: 1 } }).toArray();
     return docs.map((doc) => ({ name: doc._id.slice(SECRET_PREFIX.length), value: doc.value }));
   }
+}
+
+function statusDoc(status: StoredStatus): Omit<StatusDoc, '_id'> {
+  return { expiresAt: status.expiresAt, doc: JSON.stringify(status) };
 }
 
 /** The head the counter holds: its value is the last seq taken, and `hash` that entry's once the chain exists. */

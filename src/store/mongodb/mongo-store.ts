@@ -243,8 +243,8 @@ export class MongoStore implements Store {
     return guard(() => this.entities.delete(kind, id));
   }
 
-  async appendAudit(entries: AuditEntry[]): Promise<void> {
-    return guard(() => this.entities.appendAudit(entries));
+  async appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void> {
+    return guard(() => this.entities.appendAudit(entries, statuses));
   }
 
   async auditHead(): Promise<AuditHead | null> {

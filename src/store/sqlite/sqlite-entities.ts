@@ -82,21 +82,20 @@ export class SqliteEntities {
   }
 
   /**
-   * IMMEDIATE: the head is read and moved under the write lock, so writers in
-   * other processes chain after it. seq continues after the highest ever taken
-   * (sqlite_sequence, as AUTOINCREMENT would), never reusing a removed one.
+   * Within the caller's IMMEDIATE transaction: the head is read and moved under
+   * the write lock, so writers in other processes chain after it. seq continues
+   * after the highest ever taken (sqlite_sequence, as AUTOINCREMENT would), never
+   * reusing a removed one.
    */
   appendAudit(entries: readonly AuditEntry[]): void {
     if (entries.length === 0) return;
-    this.db.transaction(() => {
-      const head = this.auditHead();
-      const taken = (this.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck().get() as number | undefined) ?? 0;
-      const sealed = sealAudit(entries, head, Math.max(taken, head?.seq ?? 0) + 1);
-      const insert = this.prepare('INSERT INTO audit (seq, partnership, entry, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
-      for (const { seq, prevHash, hash, ...entry } of sealed) insert.run(seq, entry.partnership ?? null, JSON.stringify(entry), prevHash, hash);
-      const last = sealed[sealed.length - 1]!;
-      this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(AUDIT_HEAD, `${last.seq} ${last.hash}`);
-    }).immediate();
+    const head = this.auditHead();
+    const taken = (this.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck().get() as number | undefined) ?? 0;
+    const sealed = sealAudit(entries, head, Math.max(taken, head?.seq ?? 0) + 1);
+    const insert = this.prepare('INSERT INTO audit (seq, partnership, entry, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
+    for (const { seq, prevHash, hash, ...entry } of sealed) insert.run(seq, entry.partnership ?? null, JSON.stringify(entry), prevHash, hash);
+    const last = sealed[sealed.length - 1]!;
+    this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(AUDIT_HEAD, `${last.seq} ${last.hash}`);
   }
 
   auditHead(): AuditHead | null {
