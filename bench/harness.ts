@@ -373,8 +373,11 @@ export class BenchEnv {
     };
   }
 
-  /** Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health. */
-  async startServer(dataDir: string, label: string): Promise<ServerProcess> {
+  /**
+   * Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health;
+   * `root` is the checkout whose build runs (another one to compare builds, e.g. bench/audit-ingest.ts).
+   */
+  async startServer(dataDir: string, label: string, root = PROJECT_ROOT): Promise<ServerProcess> {
     const port = await freePort();
     const dir = this.tempDir(`server-${label}`);
     const configFile = join(dir, 'accord.yaml');
@@ -388,8 +391,8 @@ export class BenchEnv {
     }
     env.NODE_ENV = 'production';
     env.PORT = String(port);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
+      cwd: root,
       env,
       stdio: ['ignore', log, log],
     });
