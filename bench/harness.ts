@@ -375,9 +375,11 @@ export class BenchEnv {
 
   /**
    * Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health;
-   * `adjust` may change the configuration document first.
+   * `adjust` may change the configuration document first; `root` is the checkout whose build runs
+   * (another one to compare builds, e.g. bench/audit-ingest.ts).
    */
-  async startServer(dataDir: string, label: string, adjust?: (config: Record<string, any>) => void): Promise<ServerProcess> {
+  async startServer(dataDir: string, label: string, options: { adjust?: (config: Record<string, any>) => void; root?: string } = {}): Promise<ServerProcess> {
+    const { adjust, root = PROJECT_ROOT } = options;
     const port = await freePort();
     const dir = this.tempDir(`server-${label}`);
     const configFile = join(dir, 'accord.yaml');
@@ -393,8 +395,8 @@ export class BenchEnv {
     }
     env.NODE_ENV = 'production';
     env.PORT = String(port);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
+      cwd: root,
       env,
       stdio: ['ignore', log, log],
     });

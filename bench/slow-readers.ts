@@ -180,9 +180,9 @@ function fullEnvelope(env: BenchEnv, limit: number): Buffer {
 export async function slowReadersScenario(env: BenchEnv): Promise<void> {
   const dataDir = env.tempDir('slow-readers');
   // The taxii limits at their defaults: the bench harness sets a max_content_length of its own.
-  const server: ServerProcess = await env.startServer(dataDir, 'slow-readers', (config) => {
+  const server: ServerProcess = await env.startServer(dataDir, 'slow-readers', { adjust: (config) => {
     delete config.taxii.max_content_length;
-  });
+  } });
   try {
     const maxContentLength = DEFAULTS.max_content_length.default;
     const size = Math.min(DEFAULTS.max_object_size.default, maxContentLength - ENVELOPE_BYTES);

@@ -128,6 +128,9 @@ export class StoreDamagedError extends AccordError {
   }
 }
 
+/** The audit trail cannot be written: changes are refused until it can (docs/reliability.md#audit-trail). */
+export class AuditUnavailableError extends StoreUnavailableError {}
+
 /** TAXII 2.0 range paging (`Range: items=a-b`) asked for items past the end. */
 export class RangeNotSatisfiableError extends AccordError {
   constructor(readonly total: number) {

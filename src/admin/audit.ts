@@ -1,32 +1,16 @@
 /**
  * The audit trail, oldest first: server administrators read all of it, a
  * partnership's stewards its own entries (those filed under the partnership;
- * see src/audit/audit-trail.ts for what is filed where).
+ * see src/audit/audit-trail.ts for what is filed where). Each entry is listed
+ * as it is hashed, with its hash (src/store/audit-chain.ts).
  */
 
 import { BadParameterError } from '../errors';
-import type { StoredAuditEntry } from '../store/contract';
+import { auditRecordOf } from '../store/audit-chain';
 import { defineAction, type AdminResource } from './action';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-
-function auditWire(e: StoredAuditEntry): Record<string, unknown> {
-  return {
-    seq: e.seq,
-    time: e.time,
-    operation: e.operation,
-    outcome: e.outcome,
-    organisation: e.organisation,
-    user: e.user,
-    key_id: e.keyId,
-    partnership: e.partnership,
-    collection: e.collection,
-    object_count: e.objectCount,
-    status_id: e.statusId,
-    detail: e.detail,
-  };
-}
 
 /** `after` (the seq of the last entry seen) and `limit` (capped at 1,000) as given in a query string or on the command line. */
 function pageOf(after: string | undefined, limit: string | undefined): { afterSeq?: number; limit: number } {
@@ -47,7 +31,7 @@ const list = defineAction({ optionalParams: ['partnership', 'after', 'limit'] })
     await ctx.audit.flush();
     return ctx.store.listAudit(input.partnership === undefined ? page : { ...page, partnership: input.partnership });
   },
-  present: (page) => ({ entries: page.entries.map(auditWire), more: page.more }),
+  present: (page) => ({ entries: page.entries.map(auditRecordOf), more: page.more }),
   rows: (wire) => (wire as { entries: unknown[] }).entries,
   http: [
     { method: 'GET', path: '/admin/partnerships/:partnership/audit', query: fromQuery },

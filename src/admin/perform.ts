@@ -1,7 +1,8 @@
 /**
  * Performing an admin action, the same way for every adapter (HTTP, CLI, seed):
  * the body is checked against the action's schema, the actor's right is checked,
- * the action runs, and its audit line is written.
+ * the action runs, and its audit line is written and durable before the
+ * action's answer (docs/reliability.md#audit-trail).
  */
 
 import { ForbiddenError, NotFoundError } from '../errors';
@@ -27,8 +28,19 @@ export class Admin {
   async perform<I, O>(action: AdminAction<I, O>, actor: Actor, input: Json): Promise<O> {
     this.checks.get(action)?.(input);
     await this.authorise(action, actor, input);
+    // A change is refused before it runs while the trail cannot be written, and answered only once its line is durable.
+    if (action.audit) await this.ctx.audit.ensureWritable();
     const output = await action.run(input as I, this.ctx, actor);
-    if (action.audit) this.ctx.audit.record(actor, { ...action.audit(output, input as I), outcome: 200 });
+    if (action.audit) {
+      const line = action.audit(output, input as I);
+      try {
+        await this.ctx.audit.record(actor, { ...line, outcome: 200 });
+      } catch (error) {
+        // Refused, yet perhaps applied: the trail keeps the line with the answer given, once it can.
+        this.ctx.audit.recordSoon(actor, { ...line, outcome: 503 });
+        throw error;
+      }
+    }
     return output;
   }
 

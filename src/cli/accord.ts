@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load';
 import { AccordError } from '../errors';
 import { isProfile, PROFILES } from '../stix/issues';
 import { registerAdminCommands } from './admin-commands';
+import { registerAuditCommands } from './audit-commands';
 import { configPath } from './context';
 import { Doctor } from './doctor';
 import { hashPasswordCommand } from './hash-password';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
       process.exitCode = await doctor.run(url);
     });
   registerAdminCommands(program);
+  registerAuditCommands(program);
   registerStoreCommands(program);
   return program;
 }

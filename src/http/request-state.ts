@@ -6,7 +6,7 @@ import type { Principal } from '../identity/principal';
 import type { Scope } from '../partnerships/scope';
 import type { TaxiiContext } from '../taxii/context';
 import type { Dialect } from '../taxii/media-types';
-import type { AuditNote } from './middleware/audit';
+import type { RequestAudit } from './middleware/audit';
 
 export interface RequestState {
   id: string;
@@ -15,7 +15,7 @@ export interface RequestState {
   credentials?: PresentedCredentials;
   principal?: Principal;
   scope?: Scope;
-  audit?: AuditNote;
+  audit?: RequestAudit;
   /** The TAXII version the response speaks, once negotiated. */
   dialect?: Dialect;
 }

@@ -5,7 +5,9 @@
  * deletes every version of its objects and leaves their tombstones, so a sweep
  * stopped by a crash resumes by running again, and two instances sweeping at once
  * only find less to do: deleting what is gone removes nothing and leaves no
- * tombstone. Each removal is in the audit trail: counts and ids, never content.
+ * tombstone. Each removal is in the audit trail: counts and ids, never content;
+ * a batch's entries are durable before the next batch, and no batch runs while
+ * the trail cannot be written (docs/reliability.md#audit-trail).
  */
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -78,10 +80,11 @@ export class RetentionSweep {
         const expired = await this.store.findExpired(query);
         if (expired.length === 0) break;
         const ids = expired.map((o) => o.id);
+        await this.audit.ensureWritable();
         swept.records += await this.store.deleteRecords({ collectionId: collection.id, ids, versions: { all: true }, specVersions: 'all', withBody: false }, { reason: 'retention' });
         swept.objects += ids.length;
         swept.ids.push(...ids.slice(0, IDS_ANSWERED - swept.ids.length));
-        this.record(swept, ids);
+        await this.record(swept, ids);
         // The next batch starts after this one, not again past the objects kept (unexpired indicators).
         query.after = expired[expired.length - 1]!.newestAdded;
         // Let waiting requests run between batches.
@@ -92,17 +95,20 @@ export class RetentionSweep {
     return done;
   }
 
-  private record(swept: CollectionSweep, ids: string[]): void {
+  /** The batch's entries, in one append: durable before the next batch (and the sweep's answer). */
+  private async record(swept: CollectionSweep, ids: string[]): Promise<void> {
+    const written: Array<Promise<void>> = [];
     for (let i = 0; i < ids.length; i += IDS_PER_ENTRY) {
       const chunk = ids.slice(i, i + IDS_PER_ENTRY);
-      this.audit.record('retention', {
+      written.push(this.audit.record('retention', {
         operation: 'retention_purge',
         outcome: 200,
         partnership: swept.partnership,
         collection: swept.collection,
         objectCount: chunk.length,
         detail: `removed ${chunk.join(', ')}`,
-      });
+      }));
     }
+    await Promise.all(written);
   }
 }

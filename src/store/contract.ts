@@ -222,6 +222,19 @@ export interface AuditEntry {
 export interface StoredAuditEntry extends AuditEntry {
   /** Position in the trail, increasing. */
   seq: number;
+  /**
+   * The hash chain (audit-chain.ts): the hash of the entry before (GENESIS for
+   * the first chained one) and this entry's own. Both absent on entries written
+   * before the chain existed.
+   */
+  prevHash?: string;
+  hash?: string;
+}
+
+/** The last chained entry of the trail, kept apart from the entries so that removing the last ones shows. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
 }
 
 /**
@@ -407,10 +420,21 @@ export interface Store {
   /** True when it existed. */
   deleteEntity(kind: EntityKind, id: string): Promise<boolean>;
 
-  /** Appends entries in order, in one write. */
-  appendAudit(entries: AuditEntry[]): Promise<void>;
+  /**
+   * Appends entries in order, in one atomic, durable write: each gets the next
+   * seq and is chained to the head read in the same transaction (sealAudit in
+   * audit-chain.ts), and the head moves to the last one, so that writers in
+   * several processes extend one chain. `statuses` (the acknowledgements of the
+   * Add Objects requests these entries record) are stored in the same write, as
+   * putStatus would: an acknowledgement is never kept without its entry.
+   * Resolves once the write is committed; rejects, writing nothing, when it
+   * cannot be.
+   */
+  appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void>;
   /** Oldest first. */
   listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }>;
+  /** The trail's head; null while no chained entry was ever written. */
+  auditHead(): Promise<AuditHead | null>;
 
   /** A named server-wide secret, created once with `create` and then shared by every instance. */
   getOrCreateSecret(name: string, create: () => string): Promise<string>;

@@ -74,8 +74,9 @@ export async function copyStore(from: Store, to: Store, progress: CopyProgress =
   for (;;) {
     const page = await from.listAudit({ limit: batch, ...(afterSeq !== undefined ? { afterSeq } : {}) });
     if (page.entries.length === 0) break;
-    // The target numbers the entries itself, in the same order.
-    await to.appendAudit(page.entries.map(({ seq: _seq, ...entry }) => entry));
+    // The target numbers and chains the entries itself, in the same order: a trail chained from its
+    // first entry, numbered from 1, gets the same hashes; an unchained prefix is chained in the target.
+    await to.appendAudit(page.entries.map(({ seq: _seq, prevHash: _prev, hash: _hash, ...entry }) => entry));
     summary.audit += page.entries.length;
     afterSeq = page.entries[page.entries.length - 1]!.seq;
     progress('audit entries', summary.audit, false);

@@ -16,6 +16,7 @@ import { nowMicros } from './clock';
 import type {
   AddOutcome,
   AuditEntry,
+  AuditHead,
   AuditQuery,
   CollectionMark,
   Entity,
@@ -87,8 +88,8 @@ export class DamageGuard implements Store {
     return this.read(() => this.inner.findRecords(query));
   }
 
-  findObjectsText(query: RecordQuery): Promise<ObjectsText> {
-    return this.read(() => this.inner.findObjectsText(query));
+  findObjectsText(query: RecordQuery, budgetBytes?: number): Promise<ObjectsText> {
+    return this.read(() => this.inner.findObjectsText(query, budgetBytes));
   }
 
   countRecords(query: RecordQuery): Promise<number> {
@@ -155,8 +156,12 @@ export class DamageGuard implements Store {
     return this.change(() => this.inner.deleteEntity(kind, id));
   }
 
-  appendAudit(entries: AuditEntry[]): Promise<void> {
-    return this.read(() => this.inner.appendAudit(entries));
+  appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void> {
+    return this.read(() => this.inner.appendAudit(entries, statuses));
+  }
+
+  auditHead(): Promise<AuditHead | null> {
+    return this.read(() => this.inner.auditHead());
   }
 
   listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {

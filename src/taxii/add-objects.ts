@@ -34,6 +34,12 @@ export interface AddRequest {
   receivedAt: number;
   /** Reads the body, refusing it (413) once it passes `limit` bytes. */
   readBody: (limit: number) => Promise<Buffer>;
+  /**
+   * Keeps the status once the objects are stored (default: the store's
+   * putStatus). The HTTP route keeps it with the request's audit entry, in one
+   * durable write (docs/reliability.md#audit-trail).
+   */
+  keepStatus?: (status: StoredStatus) => Promise<void>;
 }
 
 type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; record: NewRecord; note?: string };
@@ -49,10 +55,12 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
   requireWrite(target);
   postedBodyKind(request.contentType);
   const body = await request.readBody(target.root.maxContentLength);
-  return storeObjects(ctx, request.scope, target, body, request.receivedAt);
+  const status = await storeObjects(ctx, request.scope, target, body, request.receivedAt);
+  await (request.keepStatus ?? ((s) => ctx.store.putStatus(s)))(status);
+  return statusResource(status);
 }
 
-async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionView, body: Buffer, receivedAt: number): Promise<Record<string, unknown>> {
+async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionView, body: Buffer, receivedAt: number): Promise<StoredStatus> {
   const { collection } = target;
   const texts = readPostedObjects(body);
   const session = ctx.judge.session(collection.profile);
@@ -138,8 +146,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
     pendings: [],
     expiresAt: receivedAt + ctx.statusRetentionMicros,
   };
-  await ctx.store.putStatus(status);
-  return statusResource(status);
+  return status;
 }
 
 /**

@@ -38,7 +38,7 @@ const EVERYONE = ['errors', 'paths'];
 /** Narrower rules inside a layer, as [importing file pattern, imported file pattern, why]. */
 const FORBIDDEN: Array<[RegExp, RegExp, string]> = [
   [/^(?!store\/(index\.ts$|sqlite\/|mongodb\/))/, /^store\/(sqlite|mongodb)\//, 'only store/index.ts opens a backend'],
-  [/^store\/(sqlite|mongodb)\//, /^store\/(?!contract|selection|import-checks|clock)[^/]+\.ts$/, 'a backend uses the contract, the selection core and the shared import checks only'],
+  [/^store\/(sqlite|mongodb)\//, /^store\/(?!contract|selection|import-checks|clock|audit-chain)[^/]+\.ts$/, 'a backend uses the contract, the selection core, the shared import checks and the audit chain only'],
   [/^store\/sqlite\//, /^store\/mongodb\//, 'backends do not import each other'],
   [/^store\/mongodb\//, /^store\/sqlite\//, 'backends do not import each other'],
   [/^(?!cli\/|runtime\.ts$)/, /^store\/(index|copy)\.ts$/, 'opening and copying stores is for the composition root and the CLI'],

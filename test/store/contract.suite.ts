@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type StoredStatus } from '../../src/store/contract';
 import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
+import { auditChainCases } from './audit-chain.cases';
 import { lifecycleCases } from './lifecycle.cases';
 import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
@@ -587,5 +588,6 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     });
 
     lifecycleCases(() => ({ store, coll }));
+    auditChainCases(() => ({ store, harness: h }));
   });
 }

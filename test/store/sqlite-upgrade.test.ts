@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { formatMicros, timestampKey } from '../../src/stix/timestamp';
 import type { RecordDump, RecordQuery, VersionSelector } from '../../src/store/contract';
 import { selectAll } from '../../src/store/selection';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { Random } from './selection-histories';
 import { expiredIds } from './records';
@@ -193,6 +194,6 @@ test('when a version 2 store has been opened, then its objects take versions fro
     await again.close();
   }
   const db = new Database(path, { readonly: true });
-  expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
+  expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(String(SCHEMA_VERSION));
   db.close();
 });

@@ -11,7 +11,7 @@ import { STIX20_MEDIA_TYPE } from '../../taxii/media-types';
 import { getManifest, getObject, getObjects, getVersions, type ReadRequest } from '../../taxii/read-objects';
 import { getObjects20, type Bundle20 } from '../../taxii/taxii20';
 import { getTombstones } from '../../taxii/tombstones';
-import { noteAudit } from '../middleware/audit';
+import { commitAudit, noteAudit } from '../middleware/audit';
 import { readBody } from '../middleware/read-body';
 import { queryOf, scopeOf } from '../request-state';
 import { sendJson, sendTaxii } from '../respond';
@@ -52,8 +52,8 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
           contentType: req.headers['content-type'],
           receivedAt: req.accord.receivedAt,
           readBody: (limit) => readBody(req, limit),
+          keepStatus: (stored) => commitAudit(req, 202, { objectCount: stored.successCount, statusId: stored.id }, stored),
         });
-        noteAudit(req, { objectCount: status.success_count as number, statusId: status.id as string });
         return sendTaxii(res, 202, status);
       },
     },
@@ -75,7 +75,7 @@ export function registerObjectRoutes(route: RouteRegistrar, ctx: TaxiiContext): 
       negotiation: 'taxii21',
       handle: async (req, res) => {
         const removed = await deleteObject(ctx, { ...readRequest(req, ctx), objectId: param(req, 'objectId') });
-        noteAudit(req, { objectCount: removed });
+        await commitAudit(req, 200, { objectCount: removed });
         return sendTaxii(res, 200, null);
       },
     },

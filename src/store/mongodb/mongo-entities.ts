@@ -6,7 +6,8 @@
 
 import type { Collection, Filter, MongoClient } from 'mongodb';
 import { ConflictError, NotFoundError } from '../../errors';
-import type { AuditEntry, AuditQuery, Entity, EntityKind, StoredAuditEntry, StoredStatus } from '../contract';
+import { sealAudit } from '../audit-chain';
+import type { AuditEntry, AuditHead, AuditQuery, Entity, EntityKind, StoredAuditEntry, StoredStatus } from '../contract';
 import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type EntityDoc, type SecretDoc, type StatusDoc } from './schema';
 import { inTransaction, isDuplicateKey } from './transactions';
 
@@ -71,25 +72,35 @@ export class MongoEntities {
   }
 
   /**
-   * Takes a block of sequence numbers from the counter document and inserts the
-   * entries in one transaction: concurrent appenders conflict on the counter, so
-   * entries commit in seq order and a reader paging by seq never skips one.
+   * Takes a block of sequence numbers from the counter document, seals the
+   * entries after the head it holds (its `hash`), inserts them and moves the head,
+   * and keeps the statuses, in one transaction: concurrent appenders conflict on
+   * the counter, so entries commit in seq order, one chain, and a reader paging
+   * by seq never skips one.
    */
-  async appendAudit(entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  async appendAudit(entries: AuditEntry[], statuses: StoredStatus[] = []): Promise<void> {
+    if (entries.length === 0 && statuses.length === 0) return;
     await inTransaction(this.c.client, async (session) => {
       // The counter document exists from start-up (MongoStore.open), so no transaction races to create it.
       const counter = await this.c.counters.findOneAndUpdate(
         { _id: META_AUDIT_SEQ },
         { $inc: { value: entries.length } },
-        { session, returnDocument: 'after' },
+        { session, returnDocument: 'before' },
       );
       if (!counter) throw new Error('the audit_seq counter document is missing');
-      const last = counter.value;
-      const first = last - entries.length + 1;
-      const docs = entries.map((entry, i): AuditDoc => ({ ...(JSON.parse(JSON.stringify(entry)) as AuditEntry), _id: first + i }));
-      await this.c.audit.insertMany(docs, { session, ordered: true });
+      const sealed = sealAudit(entries, headOf(counter), counter.value + 1);
+      const docs = sealed.map(({ seq, ...entry }): AuditDoc => ({ ...entry, _id: seq }));
+      if (docs.length > 0) {
+        await this.c.audit.insertMany(docs, { session, ordered: true });
+        await this.c.counters.updateOne({ _id: META_AUDIT_SEQ }, { $set: { hash: sealed[sealed.length - 1]!.hash! } }, { session });
+      }
+      for (const status of statuses) await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true, session });
     });
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    const counter = await this.c.counters.findOne({ _id: META_AUDIT_SEQ });
+    return counter ? headOf(counter) : null;
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
@@ -106,7 +117,7 @@ export class MongoEntities {
   }
 
   async putStatus(status: StoredStatus): Promise<void> {
-    await this.c.statuses.replaceOne({ _id: status.id }, { expiresAt: status.expiresAt, doc: JSON.stringify(status) }, { upsert: true });
+    await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true });
   }
 
   async getStatus(id: string, now: number): Promise<StoredStatus | null> {
@@ -145,6 +156,15 @@ export class MongoEntities {
     const docs = await this.c.secrets.find({ _id: { $gte: SECRET_PREFIX, $lt: nextPrefix(SECRET_PREFIX) } }, { sort: { _id: 1 } }).toArray();
     return docs.map((doc) => ({ name: doc._id.slice(SECRET_PREFIX.length), value: doc.value }));
   }
+}
+
+function statusDoc(status: StoredStatus): Omit<StatusDoc, '_id'> {
+  return { expiresAt: status.expiresAt, doc: JSON.stringify(status) };
+}
+
+/** The head the counter holds: its value is the last seq taken, and `hash` that entry's once the chain exists. */
+function headOf(counter: CounterDoc): AuditHead | null {
+  return counter.hash === undefined ? null : { seq: counter.value, hash: counter.hash };
 }
 
 /** `$exists` repeats the partial index's filter, so that the planner can use entities_by_key. */

@@ -19,6 +19,7 @@ import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
+  AuditHead,
   AuditQuery,
   CollectionMark,
   Entity,
@@ -256,8 +257,12 @@ export class MongoStore implements Store {
     return guard(() => this.entities.delete(kind, id));
   }
 
-  async appendAudit(entries: AuditEntry[]): Promise<void> {
-    return guard(() => this.entities.appendAudit(entries));
+  async appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void> {
+    return guard(() => this.entities.appendAudit(entries, statuses));
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    return guard(() => this.entities.auditHead());
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {

@@ -87,17 +87,22 @@ export interface EntityDoc {
   doc: string;
 }
 
-/** An audit entry's fields, with its position in the trail as `_id`. */
+/** An audit entry's fields with its `prevHash` and `hash`, and its position in the trail as `_id`. */
 export interface AuditDoc {
   _id: number;
   partnership?: string;
   [field: string]: unknown;
 }
 
-/** In `meta`: `schema_version`, and `audit_seq`, the last audit seq taken. */
+/**
+ * In `meta`: `schema_version`, and `audit_seq`, the last audit seq taken, with
+ * the audit trail's head: the hash of that entry (absent until the first chained
+ * entry; entries written before have none, see audit-chain.ts).
+ */
 export interface CounterDoc {
   _id: string;
   value: number;
+  hash?: string;
 }
 
 /** In `meta`: `secret:<name>`. */

@@ -16,7 +16,9 @@
  *   valid_until_key in the index, and stop at their limit. One index serves
  *   both conditions: each index here costs a new version of a stored object
  *   one more random page write;
- * - tombstones: keyed by (coll, removed_at), polled in that order.
+ * - tombstones: keyed by (coll, removed_at), polled in that order;
+ * - audit: by seq, and by (partnership, seq) for a partnership's trail; each
+ *   entry carries its hash chain (see audit-chain.ts), the head is in `meta`.
  * The columns newer_at, older_at, higher_spec_at and next_added_at are marks
  * (see version-marks.ts): version selection and expiry test them instead of
  * running subqueries. owner and submitter are keys of `parties` (see
@@ -27,7 +29,7 @@
 import type Database from 'better-sqlite3';
 import { validUntilKeyOf } from '../contract';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The SQL function the migrations call for a record's validUntilKey (the
@@ -58,6 +60,9 @@ export const MIGRATIONS: Record<number, string> = {
       UPDATE records AS r SET
         next_added_at = (SELECT MIN(s.date_added) FROM records s INDEXED BY records_by_object WHERE s.coll = r.coll AND s.stix_id = r.stix_id AND s.date_added > r.date_added)
         WHERE EXISTS (SELECT 1 FROM records s INDEXED BY records_by_object WHERE s.coll = r.coll AND s.stix_id = r.stix_id AND s.date_added > r.date_added);`,
+  // Entries written before the hash chain keep no hashes: the unchained prefix (docs/reliability.md#audit-trail).
+  3: `ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit ADD COLUMN hash TEXT;`,
 };
 
 export const SCHEMA_SQL = `
@@ -130,7 +135,9 @@ CREATE TABLE IF NOT EXISTS entity_refs (
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   partnership TEXT,
-  entry TEXT NOT NULL
+  entry TEXT NOT NULL,
+  prev_hash TEXT,
+  hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_partnership ON audit (partnership, seq);
 `;

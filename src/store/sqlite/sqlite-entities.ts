@@ -1,13 +1,18 @@
 /**
  * Entities and the audit trail in SQLite: a document table with a unique key per
- * kind, a reference table for lookups, and an append-only audit table.
+ * kind, a reference table for lookups, and an append-only audit table whose
+ * head (the last chained entry's seq and hash) is a row of `meta`.
  */
 
 import type Database from 'better-sqlite3';
 import { ConflictError, NotFoundError } from '../../errors';
-import type { AuditEntry, AuditQuery, Entity, EntityKind, StoredAuditEntry } from '../contract';
+import { sealAudit } from '../audit-chain';
+import type { AuditEntry, AuditHead, AuditQuery, Entity, EntityKind, StoredAuditEntry } from '../contract';
 
 type Prepare = (sql: string) => Database.Statement;
+
+/** The `meta` key of the audit trail's head: `<seq> <hash>`. */
+const AUDIT_HEAD = 'audit_head';
 
 interface EntityRow {
   kind: EntityKind;
@@ -76,24 +81,44 @@ export class SqliteEntities {
     }).immediate();
   }
 
-  appendAudit(entry: AuditEntry): void {
-    this.prepare('INSERT INTO audit (partnership, entry) VALUES (?, ?)').run(entry.partnership ?? null, JSON.stringify(entry));
+  /**
+   * Within the caller's IMMEDIATE transaction: the head is read and moved under
+   * the write lock, so writers in other processes chain after it. seq continues
+   * after the highest ever taken (sqlite_sequence, as AUTOINCREMENT would), never
+   * reusing a removed one.
+   */
+  appendAudit(entries: readonly AuditEntry[]): void {
+    if (entries.length === 0) return;
+    const head = this.auditHead();
+    const taken = (this.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck().get() as number | undefined) ?? 0;
+    const sealed = sealAudit(entries, head, Math.max(taken, head?.seq ?? 0) + 1);
+    const insert = this.prepare('INSERT INTO audit (seq, partnership, entry, prev_hash, hash) VALUES (?, ?, ?, ?, ?)');
+    for (const { seq, prevHash, hash, ...entry } of sealed) insert.run(seq, entry.partnership ?? null, JSON.stringify(entry), prevHash, hash);
+    const last = sealed[sealed.length - 1]!;
+    this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(AUDIT_HEAD, `${last.seq} ${last.hash}`);
+  }
+
+  auditHead(): AuditHead | null {
+    const value = this.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(AUDIT_HEAD) as string | undefined;
+    if (value === undefined) return null;
+    const [seq, hash] = value.split(' ');
+    return { seq: Number(seq), hash: hash ?? '' };
   }
 
   listAudit(query: AuditQuery): { entries: StoredAuditEntry[]; more: boolean } {
     const after = query.afterSeq ?? 0;
     const rows = (
       query.partnership === undefined
-        ? this.prepare('SELECT seq, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').all(after, query.limit + 1)
-        : this.prepare('SELECT seq, entry FROM audit WHERE partnership = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+        ? this.prepare('SELECT seq, entry, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').all(after, query.limit + 1)
+        : this.prepare('SELECT seq, entry, prev_hash, hash FROM audit WHERE partnership = ? AND seq > ? ORDER BY seq LIMIT ?').all(
             query.partnership,
             after,
             query.limit + 1,
           )
-    ) as Array<{ seq: number; entry: string }>;
+    ) as Array<{ seq: number; entry: string; prev_hash: string | null; hash: string | null }>;
     const more = rows.length > query.limit;
     if (more) rows.pop();
-    return { entries: rows.map((row) => ({ ...(JSON.parse(row.entry) as AuditEntry), seq: row.seq })), more };
+    return { entries: rows.map(toStoredAuditEntry), more };
   }
 
   private checkKeyFree(entity: Entity): void {
@@ -128,4 +153,11 @@ export class SqliteEntities {
     if (row.unique_key !== null) entity.uniqueKey = row.unique_key;
     return entity;
   }
+}
+
+function toStoredAuditEntry(row: { seq: number; entry: string; prev_hash: string | null; hash: string | null }): StoredAuditEntry {
+  const entry: StoredAuditEntry = { ...(JSON.parse(row.entry) as AuditEntry), seq: row.seq };
+  if (row.prev_hash !== null) entry.prevHash = row.prev_hash;
+  if (row.hash !== null) entry.hash = row.hash;
+  return entry;
 }

@@ -14,6 +14,7 @@ import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
+  AuditHead,
   AuditQuery,
   CollectionMark,
   Entity,
@@ -224,13 +225,7 @@ export class SqliteStore implements Store {
   }
 
   async putStatus(status: StoredStatus): Promise<void> {
-    this.guard(() =>
-      this.statement('INSERT OR REPLACE INTO statuses (id, expires_at, doc) VALUES (?, ?, ?)').run(
-        status.id,
-        status.expiresAt,
-        JSON.stringify(status),
-      ),
-    );
+    this.guard(() => this.writeStatus(status));
   }
 
   async getStatus(id: string, now: number): Promise<StoredStatus | null> {
@@ -270,8 +265,19 @@ export class SqliteStore implements Store {
     return this.guard(() => this.entities.delete(kind, id));
   }
 
-  async appendAudit(entries: AuditEntry[]): Promise<void> {
-    this.guard(() => this.db.transaction(() => entries.forEach((entry) => this.entities.appendAudit(entry)))());
+  async appendAudit(entries: AuditEntry[], statuses: StoredStatus[] = []): Promise<void> {
+    this.guard(() =>
+      this.db
+        .transaction(() => {
+          this.entities.appendAudit(entries);
+          for (const status of statuses) this.writeStatus(status);
+        })
+        .immediate(),
+    );
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    return this.guard(() => this.entities.auditHead());
   }
 
   async listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
@@ -331,6 +337,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private writeStatus(status: StoredStatus): void {
+    this.statement('INSERT OR REPLACE INTO statuses (id, expires_at, doc) VALUES (?, ?, ?)').run(status.id, status.expiresAt, JSON.stringify(status));
   }
 
   private collectionPk(collectionId: string, create: boolean): number | undefined {
