@@ -15,21 +15,13 @@ import { formatMicros } from '../stix/timestamp';
 import { nowMicros } from './clock';
 import type {
   AddOutcome,
-  AuditEntry,
   AuditHead,
-  AuditQuery,
   CollectionMark,
   Entity,
-  EntityKind,
   ExpiredObject,
-  ExpiryQuery,
-  MayActFor,
-  NewRecord,
   ObjectsText,
   RecordDump,
   RecordPage,
-  RecordQuery,
-  Removal,
   Store,
   StoredAuditEntry,
   StoredStatus,
@@ -80,92 +72,92 @@ export class DamageGuard implements Store {
     void this.checking?.then(() => (this.checking = undefined));
   }
 
-  addRecords(collectionId: string, records: NewRecord[], mayActFor: MayActFor): Promise<AddOutcome[]> {
-    return this.change(() => this.inner.addRecords(collectionId, records, mayActFor));
+  addRecords(...args: Parameters<Store['addRecords']>): Promise<AddOutcome[]> {
+    return this.change(() => this.inner.addRecords(...args));
   }
 
-  findRecords(query: RecordQuery): Promise<RecordPage> {
-    return this.read(() => this.inner.findRecords(query));
+  findRecords(...args: Parameters<Store['findRecords']>): Promise<RecordPage> {
+    return this.read(() => this.inner.findRecords(...args));
   }
 
-  findObjectsText(query: RecordQuery, budgetBytes?: number): Promise<ObjectsText> {
-    return this.read(() => this.inner.findObjectsText(query, budgetBytes));
+  findObjectsText(...args: Parameters<Store['findObjectsText']>): Promise<ObjectsText> {
+    return this.read(() => this.inner.findObjectsText(...args));
   }
 
-  countRecords(query: RecordQuery): Promise<number> {
-    return this.read(() => this.inner.countRecords(query));
+  countRecords(...args: Parameters<Store['countRecords']>): Promise<number> {
+    return this.read(() => this.inner.countRecords(...args));
   }
 
-  deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {
-    return this.change(() => this.inner.deleteRecords(query, removal));
+  deleteRecords(...args: Parameters<Store['deleteRecords']>): Promise<number> {
+    return this.change(() => this.inner.deleteRecords(...args));
   }
 
-  provenance(collectionId: string, id: string): Promise<VersionProvenance[]> {
-    return this.read(() => this.inner.provenance(collectionId, id));
+  provenance(...args: Parameters<Store['provenance']>): Promise<VersionProvenance[]> {
+    return this.read(() => this.inner.provenance(...args));
   }
 
-  findExpired(query: ExpiryQuery): Promise<ExpiredObject[]> {
-    return this.read(() => this.inner.findExpired(query));
+  findExpired(...args: Parameters<Store['findExpired']>): Promise<ExpiredObject[]> {
+    return this.read(() => this.inner.findExpired(...args));
   }
 
-  listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }> {
-    return this.read(() => this.inner.listTombstones(collectionId, after, limit));
+  listTombstones(...args: Parameters<Store['listTombstones']>): Promise<{ tombstones: Tombstone[]; more: boolean }> {
+    return this.read(() => this.inner.listTombstones(...args));
   }
 
-  purgeTombstones(before: number): Promise<number> {
-    return this.change(() => this.inner.purgeTombstones(before));
+  purgeTombstones(...args: Parameters<Store['purgeTombstones']>): Promise<number> {
+    return this.change(() => this.inner.purgeTombstones(...args));
   }
 
-  hasObject(collectionId: string, id: string): Promise<boolean> {
-    return this.read(() => this.inner.hasObject(collectionId, id));
+  hasObject(...args: Parameters<Store['hasObject']>): Promise<boolean> {
+    return this.read(() => this.inner.hasObject(...args));
   }
 
-  putStatus(status: StoredStatus): Promise<void> {
-    return this.change(() => this.inner.putStatus(status));
+  putStatus(...args: Parameters<Store['putStatus']>): Promise<void> {
+    return this.change(() => this.inner.putStatus(...args));
   }
 
-  getStatus(id: string, now: number): Promise<StoredStatus | null> {
-    return this.read(() => this.inner.getStatus(id, now));
+  getStatus(...args: Parameters<Store['getStatus']>): Promise<StoredStatus | null> {
+    return this.read(() => this.inner.getStatus(...args));
   }
 
-  purgeStatuses(now: number): Promise<number> {
-    return this.change(() => this.inner.purgeStatuses(now));
+  purgeStatuses(...args: Parameters<Store['purgeStatuses']>): Promise<number> {
+    return this.change(() => this.inner.purgeStatuses(...args));
   }
 
-  createEntity(entity: Entity): Promise<void> {
-    return this.change(() => this.inner.createEntity(entity));
+  createEntity(...args: Parameters<Store['createEntity']>): Promise<void> {
+    return this.change(() => this.inner.createEntity(...args));
   }
 
-  replaceEntity(entity: Entity): Promise<void> {
-    return this.change(() => this.inner.replaceEntity(entity));
+  replaceEntity(...args: Parameters<Store['replaceEntity']>): Promise<void> {
+    return this.change(() => this.inner.replaceEntity(...args));
   }
 
-  getEntity(kind: EntityKind, id: string): Promise<Entity | null> {
-    return this.read(() => this.inner.getEntity(kind, id));
+  getEntity(...args: Parameters<Store['getEntity']>): Promise<Entity | null> {
+    return this.read(() => this.inner.getEntity(...args));
   }
 
-  findEntityByKey(kind: EntityKind, uniqueKey: string): Promise<Entity | null> {
-    return this.read(() => this.inner.findEntityByKey(kind, uniqueKey));
+  findEntityByKey(...args: Parameters<Store['findEntityByKey']>): Promise<Entity | null> {
+    return this.read(() => this.inner.findEntityByKey(...args));
   }
 
-  listEntities(kind: EntityKind, ref?: string): Promise<Entity[]> {
-    return this.read(() => this.inner.listEntities(kind, ref));
+  listEntities(...args: Parameters<Store['listEntities']>): Promise<Entity[]> {
+    return this.read(() => this.inner.listEntities(...args));
   }
 
-  deleteEntity(kind: EntityKind, id: string): Promise<boolean> {
-    return this.change(() => this.inner.deleteEntity(kind, id));
+  deleteEntity(...args: Parameters<Store['deleteEntity']>): Promise<boolean> {
+    return this.change(() => this.inner.deleteEntity(...args));
   }
 
-  appendAudit(entries: AuditEntry[], statuses?: StoredStatus[]): Promise<void> {
-    return this.read(() => this.inner.appendAudit(entries, statuses));
+  appendAudit(...args: Parameters<Store['appendAudit']>): Promise<void> {
+    return this.read(() => this.inner.appendAudit(...args));
   }
 
   auditHead(): Promise<AuditHead | null> {
     return this.read(() => this.inner.auditHead());
   }
 
-  listAudit(query: AuditQuery): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
-    return this.read(() => this.inner.listAudit(query));
+  listAudit(...args: Parameters<Store['listAudit']>): Promise<{ entries: StoredAuditEntry[]; more: boolean }> {
+    return this.read(() => this.inner.listAudit(...args));
   }
 
   /** Writes only into a new store (the first start), so it waits for nothing. */
@@ -177,20 +169,20 @@ export class DamageGuard implements Store {
     return this.read(() => this.inner.listCollections());
   }
 
-  exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]> {
-    return this.read(() => this.inner.exportRecords(collectionId, after, limit));
+  exportRecords(...args: Parameters<Store['exportRecords']>): Promise<RecordDump[]> {
+    return this.read(() => this.inner.exportRecords(...args));
   }
 
-  importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void> {
-    return this.change(() => this.inner.importRecords(collectionId, records, lastDateAdded));
+  importRecords(...args: Parameters<Store['importRecords']>): Promise<void> {
+    return this.change(() => this.inner.importRecords(...args));
   }
 
-  importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void> {
-    return this.change(() => this.inner.importTombstones(collectionId, tombstones));
+  importTombstones(...args: Parameters<Store['importTombstones']>): Promise<void> {
+    return this.change(() => this.inner.importTombstones(...args));
   }
 
-  listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {
-    return this.read(() => this.inner.listStatuses(afterId, limit));
+  listStatuses(...args: Parameters<Store['listStatuses']>): Promise<StoredStatus[]> {
+    return this.read(() => this.inner.listStatuses(...args));
   }
 
   listSecrets(): Promise<Array<{ name: string; value: string }>> {
