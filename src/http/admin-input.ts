@@ -1,14 +1,18 @@
 /** Reading admin API request bodies: a JSON object under a small limit (its fields are checked by the action's schema, src/admin). */
 
 import type { Request } from 'express';
-import { UnprocessableContentError, UnsupportedMediaTypeError } from '../errors';
+import { AccordError, PayloadTooLargeError, UnprocessableContentError, UnsupportedMediaTypeError } from '../errors';
 import { readBody } from './middleware/read-body';
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
 
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
   requireJsonContentType(req);
-  const bytes = await readBody(req, ADMIN_BODY_LIMIT);
+  const bytes = await readBody(req, ADMIN_BODY_LIMIT).catch((error: unknown) => {
+    // readBody's own message speaks of an API root's max_content_length and envelopes.
+    if (error instanceof PayloadTooLargeError) throw new AccordError('payload_too_large', error.title, `An admin request body is at most ${ADMIN_BODY_LIMIT} bytes.`);
+    throw error;
+  });
   if (bytes.length === 0) return {};
   let parsed: unknown;
   try {

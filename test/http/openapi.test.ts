@@ -4,20 +4,17 @@
  * the error mapper, and real responses validate against the documented schemas.
  */
 
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse, stringify } from 'yaml';
+import type request from 'supertest';
+import { stringify } from 'yaml';
 import { ADMIN_ACTIONS } from '../../src/admin/index';
-import { projectRoot } from '../../src/paths';
 import { ERROR_CODES } from '../../src/http/errors';
 import { HEALTH_PATH } from '../../src/http/app';
 import { body, PASSWORD, RW, startTestServer, type TestServer } from '../support/harness';
+import { Conformance } from '../support/conformance';
+import { OPENAPI as doc, operations, schemaValidator } from '../support/openapi';
 import { envelope, indicator } from '../support/stix';
 
-const doc = parse(readFileSync(join(projectRoot(), 'openapi.yaml'), 'utf8'));
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -76,13 +73,10 @@ test('when error codes are compared, then openapi.yaml lists every code the erro
 });
 
 describe('responses match the documented schemas', () => {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ $id: 'openapi', components: doc.components });
+  const validate = schemaValidator();
   const check = (name: string, value: unknown) => {
-    const validate = ajv.getSchema(`openapi#/components/schemas/${name}`)!;
-    const ok = validate(value);
-    if (!ok) throw new Error(`${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+    const errors = validate({ $ref: `#/components/schemas/${name}` }, value);
+    if (errors.length > 0) throw new Error(`${name}: ${errors.join(', ')}\n${JSON.stringify(value)}`);
   };
 
   test('when every resource is fetched, then each body validates', async () => {
@@ -114,4 +108,31 @@ describe('responses match the documented schemas', () => {
     check('AdminKey', key.body);
     for (const e of (await root('/admin/audit')).body.entries) check('AuditEntry', e);
   });
+
+  test('when a request is refused before its handler (a path that is not UTF-8, a TAXII 2.0 error, an admin body too large, not JSON or not an object), then openapi.yaml declares the answer', async () => {
+    const conformance = new Conformance();
+    const all = operations();
+    const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
+    const asRoot = (req: request.Test) => req.auth('root', PASSWORD);
+    const cases: Array<[string, number, request.Test]> = [
+      ['getStatus', 400, server.get('/api1/status/%C0%AF/')],
+      ['adminListUsers', 400, asRoot(server.raw().get('/admin/organisations/%FF/users'))],
+      ['adminRemoveUser', 400, asRoot(server.raw().delete('/admin/users/%ED%A0%80'))],
+      ['getCollection', 404, server.get('/nope/collections/x/').set('Accept', TAXII20)],
+      ['getObjects', 400, server.get(`/api1/collections/${RW}/objects/?added_after=yesterday`).set('Accept', TAXII20)],
+      ['getObjects', 404, server.get(`/api1/collections/${RW}/objects/`, 'mallory').set('Accept', TAXII20)],
+      ['adminAddOrganisation', 413, asRoot(server.raw().post('/admin/organisations')).send({ id: 'big', name: 'x'.repeat(70_000) })],
+      ['adminSweepRetentionAll', 415, asRoot(server.raw().post('/admin/retention/sweep'))],
+      ['adminSweepRetention', 422, asRoot(server.raw().post('/admin/partnerships/api1/retention/sweep')).set('Content-Type', 'application/json').send('"text"')],
+    ];
+    const problems: string[] = [];
+    for (const [id, status, pending] of cases) {
+      const op = all.find((o) => o.id === id)!;
+      const res = await pending;
+      const found = conformance.problems(op, op.method, { status: res.status, headers: res.headers, body: Buffer.from(res.text ?? '') });
+      problems.push(...(res.status === status ? found : [`answered ${res.status}, not ${status}`]).map((p) => `${id}: ${p}`));
+    }
+    expect(problems).toEqual([]);
+  });
 });
+

@@ -79,6 +79,13 @@ describe('server administration', () => {
     expect((await root.post('/admin/partnerships/api1/collections', { title: 'dup', alias: 'rw' })).status).toBe(409);
   });
 
+  test('when an admin body passes 64 KiB, then 413 says the admin limit, not an API root\'s max_content_length', async () => {
+    const res = await as('root').post('/admin/organisations', { id: 'too-big', name: 'x'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toMatchObject({ error_code: 'payload_too_large', description: 'An admin request body is at most 65536 bytes.' });
+    expect((await as('root').get('/admin/organisations')).body.organisations.map((o: { id: string }) => o.id)).not.toContain('too-big');
+  });
+
   test.each(['alice', 'carol', 'dave', 'bob', 'mallory'])('when %s, who is not an administrator, manages organisations, users or keys, then 403', async (user) => {
     const who = as(user);
     expect((await who.get('/admin/organisations')).status).toBe(403);
