@@ -30,12 +30,15 @@ import { openStore } from './store/index';
 import type { TaxiiContext } from './taxii/context';
 import { CursorCodec } from './taxii/cursor';
 import type { ObjectJudge } from './taxii/object-judge';
+import { SLICE_MS } from './taxii/time-slice';
 
 const HOUR_MICROS = 3_600_000_000;
 
 export interface RuntimeOptions {
   clock?: MicroClock;
   log?: Logger;
+  /** Milliseconds of a time slice (docs/reliability.md#responsiveness); 0 yields at every chance. */
+  sliceMs?: number;
 }
 
 /** What the CLI's admin commands need: the store, the audit trail and the admin actions, the store seeded. */
@@ -103,6 +106,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     sizes: { defaultPageSize: Math.min(config.taxii.default_page_size, config.taxii.max_page_size), maxPageSize: config.taxii.max_page_size },
     clock,
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
+    sliceMs: options.sliceMs ?? SLICE_MS,
     discovery: config.taxii.discovery,
   };
   const failed = config.auth.failed_logins;
