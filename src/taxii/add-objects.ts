@@ -48,8 +48,8 @@ export interface AddRequest {
  * stay few and others wait little (docs/reliability.md#responsiveness).
  */
 const STORE_CALL_MS = 50;
-/** Records in the first store call, before any rate is known. */
-export const FIRST_STORE_CALL = 200;
+/** Records in the first store call, before any rate is known: an envelope of up to 1,000 objects is one call, one commit. */
+export const FIRST_STORE_CALL = 1000;
 const MAX_STORE_CALL = 20_000;
 
 type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; record: NewRecord; note?: string };
