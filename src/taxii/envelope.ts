@@ -200,6 +200,7 @@ class EnvelopeWalker {
         case FIRST_IN_LIST:
           if (isSpace(c)) this.pos++;
           else if (c === 0x5d && this.state === FIRST_IN_LIST) this.close(c);
+          else if (c === 0x5b && this.depth >= 4) this.openLists(stop);
           else this.startValue(c);
           break;
         case FIRST_IN_OBJECT:
@@ -224,7 +225,8 @@ class EnvelopeWalker {
           else if (c === 0x2c) {
             this.state = this.isObjectOpen() ? NAME : VALUE;
             this.pos++;
-          } else if (c === (this.isObjectOpen() ? 0x7d : 0x5d)) this.close(c);
+          } else if (c === 0x5d && this.depth >= 5 && !this.isObjectOpen()) this.closeLists(stop);
+          else if (c === (this.isObjectOpen() ? 0x7d : 0x5d)) this.close(c);
           else this.fail(this.isObjectOpen() ? "',' or '}'" : "',' or ']'");
           break;
         case SKIM:
@@ -297,6 +299,44 @@ class EnvelopeWalker {
     if (this.isInObjects && this.depth - 2 > MAX_NESTING) this.isElementTooDeep = true;
     this.state = isObject ? FIRST_IN_OBJECT : FIRST_IN_LIST;
     this.pos++;
+  }
+
+  /**
+   * A run of '[' two levels inside an element, where opening needs no bookkeeping: in a
+   * tight loop, as hostile bodies hold millions.
+   */
+  private openLists(stop: number): void {
+    const b = this.body;
+    let depth = this.depth;
+    let pos = this.pos;
+    do {
+      if (depth >> 3 === this.kinds.length) {
+        const grown = new Uint8Array(this.kinds.length * 2);
+        grown.set(this.kinds);
+        this.kinds = grown;
+      }
+      this.kinds[depth >> 3]! &= ~(1 << (depth & 7));
+      depth++;
+      pos++;
+    } while (pos < stop && b[pos] === 0x5b);
+    if (this.isInObjects && depth - 2 > MAX_NESTING) this.isElementTooDeep = true;
+    this.depth = depth;
+    this.pos = pos;
+    this.state = FIRST_IN_LIST;
+  }
+
+  /** A run of ']' that leaves at least four levels open: closed in a tight loop. */
+  private closeLists(stop: number): void {
+    const b = this.body;
+    const kinds = this.kinds;
+    let depth = this.depth;
+    let pos = this.pos;
+    do {
+      depth--;
+      pos++;
+    } while (pos < stop && b[pos] === 0x5d && depth >= 5 && (kinds[(depth - 1) >> 3]! & (1 << ((depth - 1) & 7))) === 0);
+    this.depth = depth;
+    this.pos = pos;
   }
 
   private close(c: number): void {
