@@ -373,13 +373,19 @@ export class BenchEnv {
     };
   }
 
-  /** Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health. */
-  async startServer(dataDir: string, label: string): Promise<ServerProcess> {
+  /**
+   * Starts `node dist/src/cli/accord.js serve` on a data directory and waits for /_health;
+   * `taxii` replaces keys of the configuration's taxii section (a scenario's own limits),
+   * `root` is the checkout whose build runs (another one: a baseline to compare with).
+   */
+  async startServer(dataDir: string, label: string, taxii: Record<string, unknown> = {}, root = PROJECT_ROOT): Promise<ServerProcess> {
     const port = await freePort();
     const dir = this.tempDir(`server-${label}`);
     const configFile = join(dir, 'accord.yaml');
+    const document = this.configDocument(dataDir, port);
+    document['taxii'] = { ...(document['taxii'] as Record<string, unknown>), ...taxii };
     // JSON is YAML: the file is read by the server's own loader.
-    writeFileSync(configFile, JSON.stringify(this.configDocument(dataDir, port), null, 2));
+    writeFileSync(configFile, JSON.stringify(document, null, 2));
     const logFile = join(dir, 'server.log');
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {};
@@ -388,8 +394,8 @@ export class BenchEnv {
     }
     env.NODE_ENV = 'production';
     env.PORT = String(port);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'accord.js'), 'serve', '--config', configFile], {
+      cwd: root,
       env,
       stdio: ['ignore', log, log],
     });
