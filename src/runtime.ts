@@ -30,12 +30,15 @@ import { openStore } from './store/index';
 import type { TaxiiContext } from './taxii/context';
 import { CursorCodec } from './taxii/cursor';
 import type { ObjectJudge } from './taxii/object-judge';
+import { SLICE_MS } from './taxii/time-slice';
 
 const HOUR_MICROS = 3_600_000_000;
 
 export interface RuntimeOptions {
   clock?: MicroClock;
   log?: Logger;
+  /** Milliseconds of a time slice (docs/reliability.md#responsiveness); 0 yields at every chance. */
+  sliceMs?: number;
 }
 
 /** What the CLI's admin commands need: the store, the audit trail and the admin actions, the store seeded. */
@@ -119,6 +122,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     maxObjectSize: config.taxii.max_object_size,
     clock,
     statusRetentionMicros: config.taxii.status_retention_hours * HOUR_MICROS,
+    sliceMs: options.sliceMs ?? SLICE_MS,
     discovery: config.taxii.discovery,
   };
   const failed = config.auth.failed_logins;

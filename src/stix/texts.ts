@@ -3,6 +3,7 @@
  * value, quoted and cut to 80 characters. Texts never include the pointer.
  */
 import { HASH_FORM_BY_NAME } from './formats';
+import { MAX_NESTING } from './limits';
 import { calendarProblem, MAX_FRACTION_DIGITS, splitTimestamp } from './timestamp';
 
 const CUT = 80;
@@ -62,6 +63,7 @@ export function expectedWords(type: unknown): string {
 
 export const texts = {
   objectShape: (v: unknown) => `must be a JSON object, got ${kindOf(v).replace(/^an? /, '')}`,
+  objectLimits: () => `nesting deeper than ${MAX_NESTING} levels`,
   typeName: (v: unknown) => `type ${quote(v)}: 3-250 chars of a-z, 0-9, '-'; starts with a letter; no empty '-' group`,
   typeReserved: (v: unknown) => `type ${quote(v)} is reserved`,
   idFormat: (v: unknown) => `${quote(v)} is not <type>--<UUID> (RFC 4122 variant, version 1-8)`,

@@ -6,7 +6,7 @@
  */
 import type { Finding, ObjectVerdict, Profile } from './issues';
 import { loadLanguageRegistry } from './language-tag';
-import { FULL_SCHEMA_PASS_MAX_VALUES, MAX_NESTING, measureObject } from './limits';
+import { FULL_SCHEMA_PASS_MAX_VALUES, measureObject } from './limits';
 import { classOfType, commonClassOfCustom, RESERVED_TYPES, type CommonClass, type ObjectClass } from './object-class';
 import { isTypeName } from './identifier';
 import { finding } from './rules';
@@ -106,7 +106,7 @@ class Validator implements StixValidator {
     if (!isPlainObject(obj)) return [finding('object-shape', '', texts.objectShape(obj))];
     const size = measureObject(obj);
     // Ambiguity: the limit is reported on the object itself; a pointer 64 steps deep helps no one.
-    if (size.tooDeep) return [finding('object-limits', '', `nesting deeper than ${MAX_NESTING} levels`)];
+    if (size.tooDeep) return [finding('object-limits', '', texts.objectLimits())];
     const type = obj['type'];
     if (type === undefined) return [finding('required-property', '', texts.requiredProperty('type'))];
     if (typeof type !== 'string') return [finding('property-type', '/type', texts.propertyType('a string', type))];

@@ -20,5 +20,7 @@ export interface TaxiiContext {
   clock: MicroClock;
   /** How long a status resource is served after the request, in microseconds. */
   statusRetentionMicros: number;
+  /** How long a large request works before others are answered (docs/reliability.md#responsiveness). */
+  sliceMs: number;
   discovery: { title: string; description?: string; contact?: string; default?: string };
 }

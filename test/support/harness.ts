@@ -119,11 +119,15 @@ export interface TestServer {
 
 export async function startTestServer(
   makeConfig: (dataDir: string) => Record<string, unknown> = standardConfig,
-  options: { clock?: MicroClock; dataDir?: string; log?: Logger } = {},
+  options: { clock?: MicroClock; dataDir?: string; log?: Logger; sliceMs?: number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'accord-test-'));
   const config = buildConfig(makeConfig(dataDir), 'test configuration');
-  const runtime = await createRuntime(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) });
+  const runtime = await createRuntime(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.sliceMs !== undefined ? { sliceMs: options.sliceMs } : {}),
+  });
   const agent = () => request(runtime.app);
   const server: TestServer = {
     runtime,

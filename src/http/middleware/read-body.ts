@@ -1,10 +1,15 @@
 import type { Request } from 'express';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import { TimeSlice } from '../../taxii/time-slice';
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes `limit`
  * (TAXII 2.1 §4.2.1 max_content_length): first from Content-Length, then while
  * streaming, so an oversized body is never buffered whole.
+ *
+ * With a Content-Length, each chunk is copied into place as it comes; without one,
+ * the chunks are joined at the end in time slices. Either way no single copy of the
+ * whole body holds the event loop (docs/reliability.md#responsiveness).
  */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
   // A compressed body would be judged as bytes and fail as "not UTF-8"; say what is wrong
@@ -15,22 +20,26 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
   }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new PayloadTooLargeError(limit));
+  // Node's parser delivers exactly Content-Length bytes, or an error.
+  const whole = declared === undefined ? undefined : Buffer.allocUnsafe(Number(declared));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
+      if (size + chunk.length > limit || (whole !== undefined && size + chunk.length > whole.length)) {
         cleanup();
         req.pause();
         reject(new PayloadTooLargeError(limit));
         return;
       }
-      chunks.push(chunk);
+      if (whole !== undefined) chunk.copy(whole, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      if (whole !== undefined) resolve(whole.subarray(0, size));
+      else joinInSlices(chunks, size).then(resolve, reject);
     };
     const onError = (error: Error) => {
       cleanup();
@@ -45,4 +54,16 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
     req.on('end', onEnd);
     req.on('error', onError);
   });
+}
+
+async function joinInSlices(chunks: Buffer[], size: number): Promise<Buffer> {
+  const slice = new TimeSlice();
+  const joined = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    chunk.copy(joined, offset);
+    offset += chunk.length;
+    if (slice.isSpent()) await slice.pause();
+  }
+  return joined;
 }
