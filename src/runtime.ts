@@ -116,6 +116,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     apiKeyHeader: config.auth.api_key_header,
     ...(config.server.public_base_url !== undefined ? { publicBaseUrl: config.server.public_base_url.replace(/\/+$/, '') } : {}),
     trustProxy: config.server.trust_proxy,
+    bodyRate: { minBytesPerSecond: config.server.body_min_bytes_per_second, windowSeconds: config.server.body_rate_window_seconds },
   });
   const purge = setInterval(() => {
     store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));

@@ -43,7 +43,19 @@ test('when the demo configuration is loaded, then it is valid and has defaults f
 
 test('when a minimal configuration is given, then every default applies', () => {
   const config = buildConfig({}, 'min.yaml');
-  expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trust_proxy: false, shutdown_timeout_seconds: 10 });
+  expect(config.server).toEqual({
+    host: '127.0.0.1',
+    port: 8000,
+    trust_proxy: false,
+    shutdown_timeout_seconds: 10,
+    max_connections: 1000,
+    max_connections_per_address: 100,
+    headers_timeout_seconds: 10,
+    request_timeout_seconds: 300,
+    body_min_bytes_per_second: 1024,
+    body_rate_window_seconds: 20,
+    keep_alive_timeout_seconds: 65,
+  });
   expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32 }, mongodb: { database: 'accord' } });
   expect(config.taxii.default_page_size).toBe(1000);
   expect(config.taxii.max_page_size).toBe(1000);

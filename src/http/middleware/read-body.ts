@@ -1,10 +1,12 @@
 import type { Request } from 'express';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import { watchBodyRate } from './body-rate';
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes `limit`
  * (TAXII 2.1 §4.2.1 max_content_length): first from Content-Length, then while
- * streaming, so an oversized body is never buffered whole.
+ * streaming, so an oversized body is never buffered whole. A body that trickles in
+ * slower than the minimum rate is refused too (body-rate.ts).
  */
 export function readBody(req: Request, limit: number): Promise<Buffer> {
   // A compressed body would be judged as bytes and fail as "not UTF-8"; say what is wrong
@@ -36,7 +38,13 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
+    const stopWatch = watchBodyRate(req, (error) => {
+      cleanup();
+      req.pause();
+      reject(error);
+    });
     const cleanup = () => {
+      stopWatch();
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
