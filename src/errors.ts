@@ -106,8 +106,11 @@ export class ConflictError extends AccordError {
 }
 
 export class TooManyRequestsError extends AccordError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('too_many_requests', 'Too Many Requests', `Too many failed logins; retry in ${retryAfterSeconds} s.`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many failed logins; retry in ${retryAfterSeconds} s.`,
+  ) {
+    super('too_many_requests', 'Too Many Requests', message);
   }
 }
 

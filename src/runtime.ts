@@ -14,6 +14,7 @@ import type { Config } from './config/schema';
 import { createApp } from './http/app';
 import { Identifier } from './identity/identify';
 import { LoginThrottle } from './identity/login-throttle';
+import type { ScryptCost } from './identity/passwords';
 import type { Principal } from './identity/principal';
 import { createLogger, type Logger } from './log/logger';
 import { refreshMembersCollection } from './partnerships/members-collection';
@@ -57,7 +58,7 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
   const store = await openStore(config.store, clock);
   const audit = new AuditTrail(store, clock, log);
   const retention = new RetentionSweep(store, audit, clock, config.retention.batch_size);
-  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention), ADMIN_ACTIONS);
+  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention, scryptCost(config)), ADMIN_ACTIONS);
   try {
     if (await seedIfEmpty(admin, config.seed)) log.info('store seeded from configuration');
     // A members collection holds every current member's identity, whatever happened while this instance was down.
@@ -109,7 +110,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const app = createApp({
     ctx,
     log,
-    identifier: new Identifier(store, () => clock() / 1000),
+    identifier: new Identifier(store, () => clock() / 1000, scryptCost(config)),
     audit,
     admin,
     throttle: new LoginThrottle({ perSource: failed.per_source, perAccount: failed.per_account, windowMs: failed.window_seconds * 1000 }, () => clock() / 1000),
@@ -135,6 +136,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await core.close();
     },
   };
+}
+
+/** The cost of new password hashes (docs/reliability.md#login-throttling). */
+function scryptCost(config: Config): ScryptCost {
+  return { N: config.auth.scrypt.n, r: 8, p: config.auth.scrypt.p };
 }
 
 /** Runs the retention sweep every `minutes` (never when 0); a sweep still running when the next is due is not doubled. stop() waits for it. */

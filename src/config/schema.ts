@@ -104,6 +104,16 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         api_key_header: text('Header that may carry an API key, for connectors that cannot set Authorization.', { default: 'X-API-Key' }),
+        scrypt: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Cost of password hashes (r is 8); a stored hash made otherwise is rehashed at the next successful login.',
+          properties: {
+            n: { enum: [16384, 32768, 65536, 131072], default: 32768, description: 'scrypt CPU and memory cost N (memory: N × 1 KiB per check running).' },
+            p: int('scrypt parallelism p (time grows with N × p).', 1, 1, 16),
+          },
+        },
         failed_logins: {
           type: 'object',
           additionalProperties: false,

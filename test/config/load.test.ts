@@ -62,7 +62,7 @@ test('when a minimal configuration is given, then every default applies', () => 
   expect(config.taxii.status_retention_hours).toBe(168);
   expect(config.taxii.max_content_length).toBe(104857600);
   expect(config.validation.profile).toBe('standard');
-  expect(config.auth).toEqual({ api_key_header: 'X-API-Key', failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
+  expect(config.auth).toEqual({ api_key_header: 'X-API-Key', scrypt: { n: 32768, p: 1 }, failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
   expect(config.seed).toEqual({ organisations: [], partnerships: [] });
 });
 
