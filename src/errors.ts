@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not_acceptable'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'bad_parameter'
   | 'unprocessable_content'
   | 'conflict'
@@ -106,8 +107,22 @@ export class ConflictError extends AccordError {
 }
 
 export class TooManyRequestsError extends AccordError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('too_many_requests', 'Too Many Requests', `Too many failed logins; retry in ${retryAfterSeconds} s.`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many failed logins; retry in ${retryAfterSeconds} s.`,
+  ) {
+    super('too_many_requests', 'Too Many Requests', message);
+  }
+}
+
+/** The body arrived slower than the server's minimum rate (docs/reliability.md#connections). */
+export class RequestTimeoutError extends AccordError {
+  constructor(minBytesPerSecond: number, windowSeconds: number) {
+    super(
+      'request_timeout',
+      'Request Timeout',
+      `The request body arrived slower than ${minBytesPerSecond} bytes/s over ${windowSeconds} s; send it again over a faster link, or in smaller envelopes.`,
+    );
   }
 }
 

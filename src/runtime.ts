@@ -14,6 +14,7 @@ import type { Config } from './config/schema';
 import { createApp } from './http/app';
 import { Identifier } from './identity/identify';
 import { LoginThrottle } from './identity/login-throttle';
+import type { ScryptCost } from './identity/passwords';
 import type { Principal } from './identity/principal';
 import { createLogger, type Logger } from './log/logger';
 import { refreshMembersCollection } from './partnerships/members-collection';
@@ -67,7 +68,7 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
   );
   const audit = new AuditTrail(store, clock, log);
   const retention = new RetentionSweep(store, audit, clock, config.retention.batch_size);
-  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention), ADMIN_ACTIONS);
+  const admin = new Admin(new AdminContext(store, audit, clock, config.taxii.max_content_length, retention, scryptCost(config)), ADMIN_ACTIONS);
   try {
     // Only a store that was never seeded takes the seed (docs/reliability.md#damaged-stores): an emptied one is refused before this.
     if (!(await store.origin()).seeded) {
@@ -129,13 +130,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const app = createApp({
     ctx,
     log,
-    identifier: new Identifier(store, () => clock() / 1000),
+    identifier: new Identifier(store, () => clock() / 1000, scryptCost(config)),
     audit,
     admin,
     throttle: new LoginThrottle({ perSource: failed.per_source, perAccount: failed.per_account, windowMs: failed.window_seconds * 1000 }, () => clock() / 1000),
     apiKeyHeader: config.auth.api_key_header,
     ...(config.server.public_base_url !== undefined ? { publicBaseUrl: config.server.public_base_url.replace(/\/+$/, '') } : {}),
     trustProxy: config.server.trust_proxy,
+    bodyRate: { minBytesPerSecond: config.server.body_min_bytes_per_second, windowSeconds: config.server.body_rate_window_seconds },
   });
   const purge = setInterval(() => {
     store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));
@@ -154,6 +156,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await core.close();
     },
   };
+}
+
+/** The cost of new password hashes (docs/reliability.md#login-throttling). */
+function scryptCost(config: Config): ScryptCost {
+  return { N: config.auth.scrypt.n, r: 8, p: config.auth.scrypt.p };
 }
 
 /** Runs the retention sweep every `minutes` (never when 0); a sweep still running when the next is due is not doubled. stop() waits for it. */

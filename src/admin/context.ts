@@ -1,6 +1,7 @@
 /** What admin actions work with: the store through typed tables, the audit trail, the clock and the server's limits. */
 
 import type { AuditTrail } from '../audit/audit-trail';
+import type { ScryptCost } from '../identity/passwords';
 import type { RetentionSweep } from '../retention/sweep';
 import { formatMicros } from '../stix/timestamp';
 import type { MicroClock } from '../store/clock';
@@ -17,6 +18,8 @@ export class AdminContext {
     /** taxii.max_content_length: a new partnership's body limit, and the most a steward may set. */
     readonly defaultMaxContentLength: number,
     readonly retention: RetentionSweep,
+    /** auth.scrypt: the cost of the hashes of new passwords. */
+    readonly passwordCost: ScryptCost,
   ) {}
 
   /** The typed table of one entity kind. */

@@ -49,7 +49,7 @@ const add = defineAction({ body: USER_BODY, params: ['org'] })({
   name: 'users.add',
   who: 'administrator',
   run: async (input, ctx) =>
-    addUser(ctx, { username: input.username, organisationId: input.org, passwordHash: await hashPassword(input.password), admin: input.admin ?? false }),
+    addUser(ctx, { username: input.username, organisationId: input.org, passwordHash: await hashPassword(input.password, ctx.passwordCost), admin: input.admin ?? false }),
   audit: auditAdd,
   present: userWire,
   http: { method: 'POST', path: '/admin/organisations/:org/users', status: 201 },

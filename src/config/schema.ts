@@ -50,6 +50,13 @@ export const CONFIG_SCHEMA = {
           description: 'Accord sits behind exactly one reverse proxy: take the client address (for login throttling and logs) from the last X-Forwarded-For entry, and the scheme and host from X-Forwarded-Proto/-Host.',
         },
         shutdown_timeout_seconds: int('How long SIGTERM waits for in-flight requests.', 1, 10),
+        max_connections: int('Open connections at once, all clients together; further ones are closed as they arrive. Keep it well below the process file descriptor limit.', 1, 1000),
+        max_connections_per_address: int('Open connections at once from one client address (0: no cap); not applied with trust_proxy, where every connection comes from the proxy.', 0, 100),
+        headers_timeout_seconds: int("How long a client may take to send a request's headers (and a TLS handshake) before the connection is closed with 408.", 1, 10),
+        request_timeout_seconds: int('How long a client may take to send a whole request, body included, before the connection is closed with 408.', 1, 300),
+        body_min_bytes_per_second: int('Slowest accepted body: a body bringing fewer bytes per second over a window is refused with 408 and the connection closed (0: no minimum).', 0, 1024),
+        body_rate_window_seconds: int('Window over which the body rate is averaged.', 1, 20),
+        keep_alive_timeout_seconds: int('How long an idle keep-alive connection stays open; above the usual 60 s of load balancers, so that they close first.', 1, 65),
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -103,6 +110,16 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         api_key_header: text('Header that may carry an API key, for connectors that cannot set Authorization.', { default: 'X-API-Key' }),
+        scrypt: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Cost of password hashes (r is 8); a stored hash made otherwise is rehashed at the next successful login.',
+          properties: {
+            n: { enum: [16384, 32768, 65536, 131072], default: 32768, description: 'scrypt CPU and memory cost N (memory: N × 1 KiB per check running).' },
+            p: int('scrypt parallelism p (time grows with N × p).', 1, 1, 16),
+          },
+        },
         failed_logins: {
           type: 'object',
           additionalProperties: false,

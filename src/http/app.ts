@@ -19,6 +19,7 @@ import { errorHandler } from './errors';
 import { accessLog } from './middleware/access-log';
 import { auditedBy, auditRefusedAdmin } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
+import { setBodyRate, type BodyRate } from './middleware/body-rate';
 import { normalizePath } from './middleware/normalize-path';
 import { createReadGate } from './middleware/read-gate';
 import { requestContext } from './middleware/request-context';
@@ -39,6 +40,7 @@ export interface AppDependencies {
   apiKeyHeader: string;
   publicBaseUrl?: string;
   trustProxy: boolean;
+  bodyRate: BodyRate;
 }
 
 /** Path of the health probe: outside the TAXII paths (`_` cannot start an API root name). */
@@ -60,6 +62,7 @@ export function createApp(deps: AppDependencies): Express {
   // entry, which the client writes itself (and could rotate to escape the login
   // throttle, or use to lock someone else out). The proxy appends the real address last.
   app.set('trust proxy', deps.trustProxy ? 1 : false);
+  setBodyRate(app, deps.bodyRate);
 
   const passport = new Passport();
   passport.use(createStrategy(deps.identifier));

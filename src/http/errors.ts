@@ -3,6 +3,7 @@
  * (TAXII 2.1 §3.6.1) with the TAXII Content-Type, on every failure path.
  */
 
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { AccordError, MethodNotAllowedError, RangeNotSatisfiableError, TooManyRequestsError, type ErrorCode } from '../errors';
 import type { Logger } from '../log/logger';
@@ -16,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   not_acceptable: 406,
   payload_too_large: 413,
+  request_timeout: 408,
   unsupported_media_type: 415,
   bad_parameter: 400,
   unprocessable_content: 422,
@@ -53,7 +55,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (known instanceof MethodNotAllowedError) res.setHeader('Allow', known.allowed.join(', '));
     if (known instanceof TooManyRequestsError) res.setHeader('Retry-After', String(known.retryAfterSeconds));
     if (known instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `items */${known.total}`);
-    if (known.code === 'payload_too_large') res.setHeader('Connection', 'close');
+    if (known.code === 'payload_too_large' || known.code === 'request_timeout' || isLargeBodyPending(req)) res.setHeader('Connection', 'close');
     const body: Record<string, unknown> = {
       title: known.title,
       description: known.message,
@@ -65,6 +67,20 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // A TAXII 2.0 client gets its errors in the 2.0 type (same error resource shape).
     void sendTaxii(res, status, body, req.accord?.dialect === '2.0' ? TAXII20_MEDIA_TYPE : undefined);
   };
+}
+
+/** Bodies up to this size have usually arrived whole with their headers: draining them costs nothing. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+/**
+ * A refused request whose large body is still arriving: Node would read it to its end to
+ * keep the connection, so a slow body behind a 401 held its socket until the request
+ * timeout (docs/reliability.md#connections). Closing instead also spares the client the upload.
+ */
+function isLargeBodyPending(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return length === undefined ? req.headers['transfer-encoding'] !== undefined : Number(length) > SMALL_BODY_BYTES;
 }
 
 function toAccordError(error: unknown): AccordError {

@@ -18,7 +18,7 @@ class CredentialStrategy extends Strategy {
   }
 
   override authenticate(req: Request): void {
-    this.identifier.identify(req.accord.credentials ?? { kind: 'none' }).then(
+    this.identifier.identify(req.accord.credentials ?? { kind: 'none' }, req.accord.loginSource).then(
       (principal) => (principal ? this.success(principal) : this.fail(401)),
       (error: unknown) => this.error(error as Error),
     );

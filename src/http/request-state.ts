@@ -2,6 +2,7 @@
 
 import type { Request } from 'express';
 import type { PresentedCredentials } from '../identity/credentials';
+import type { LoginSource } from '../identity/identify';
 import type { Principal } from '../identity/principal';
 import type { Scope } from '../partnerships/scope';
 import type { TaxiiContext } from '../taxii/context';
@@ -13,6 +14,8 @@ export interface RequestState {
   /** Arrival time in microseconds since the epoch. */
   receivedAt: number;
   credentials?: PresentedCredentials;
+  /** Set for password logins: their address and standing with the login throttle. */
+  loginSource?: LoginSource;
   principal?: Principal;
   scope?: Scope;
   audit?: RequestAudit;

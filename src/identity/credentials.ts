@@ -32,9 +32,9 @@ export function presentedCredentials(req: IncomingMessage, apiKeyHeader: string)
 }
 
 /**
- * The account a credential claims, for login throttling; never the secret. Only
- * passwords can be guessed: keys and certificates are throttled per source alone
- * (see LoginThrottle).
+ * The account a password login claims, for login throttling; never the secret.
+ * Only passwords can be guessed: keys and certificates are not throttled (see
+ * LoginThrottle), so they claim none.
  */
 export function claimedAccount(credentials: PresentedCredentials): string | undefined {
   return credentials.kind === 'password' ? `user:${credentials.username}` : undefined;

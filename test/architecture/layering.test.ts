@@ -30,7 +30,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   http: ['admin', 'audit', 'identity', 'log', 'partnerships', 'store', 'taxii'],
   // The composition root wires everything; only it builds the HTTP app.
   runtime: ['admin', 'audit', 'config', 'http', 'identity', 'log', 'partnerships', 'retention', 'stix', 'store', 'taxii'],
-  server: ['config', 'runtime'],
+  // Caps on the listener's connections: plain Node, below the server that applies them.
+  connections: [],
+  server: ['config', 'connections', 'runtime'],
   cli: ['admin', 'config', 'identity', 'log', 'partnerships', 'retention', 'runtime', 'server', 'stix', 'store', 'taxii'],
 };
 const EVERYONE = ['errors', 'paths'];

@@ -43,7 +43,19 @@ test('when the demo configuration is loaded, then it is valid and has defaults f
 
 test('when a minimal configuration is given, then every default applies', () => {
   const config = buildConfig({}, 'min.yaml');
-  expect(config.server).toEqual({ host: '127.0.0.1', port: 8000, trust_proxy: false, shutdown_timeout_seconds: 10 });
+  expect(config.server).toEqual({
+    host: '127.0.0.1',
+    port: 8000,
+    trust_proxy: false,
+    shutdown_timeout_seconds: 10,
+    max_connections: 1000,
+    max_connections_per_address: 100,
+    headers_timeout_seconds: 10,
+    request_timeout_seconds: 300,
+    body_min_bytes_per_second: 1024,
+    body_rate_window_seconds: 20,
+    keep_alive_timeout_seconds: 65,
+  });
   expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32, check_on_start: 'quick', check_wait_seconds: 1 }, mongodb: { database: 'accord' } });
   expect(config.taxii.default_page_size).toBe(1000);
   expect(config.taxii.max_page_size).toBe(1000);
@@ -52,7 +64,7 @@ test('when a minimal configuration is given, then every default applies', () => 
   expect(config.taxii.max_object_size).toBe(10485760);
   expect(config.taxii.page_budget_bytes).toBe(4194304);
   expect(config.validation.profile).toBe('standard');
-  expect(config.auth).toEqual({ api_key_header: 'X-API-Key', failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
+  expect(config.auth).toEqual({ api_key_header: 'X-API-Key', scrypt: { n: 32768, p: 1 }, failed_logins: { per_source: 30, per_account: 10, window_seconds: 600 } });
   expect(config.seed).toEqual({ organisations: [], partnerships: [] });
 });
 

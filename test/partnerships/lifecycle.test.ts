@@ -119,7 +119,7 @@ test('when strangers lock an account, then it still logs in from the address it 
   }
 });
 
-test('when someone sends wrong secrets for a key id, then the key is not locked for its owner (keys are throttled per source only)', async () => {
+test('when someone sends wrong secrets for a key id, then the key is not locked for its owner (keys are never locked)', async () => {
   const { key, token } = await server.operate('keys.issue', { org: 'alpha', label: 'lockout' });
   const forged = `accord_${key.id}_${'A'.repeat(43)}`;
   for (let i = 0; i < 3; i++) expect((await server.raw().get('/taxii2/').set('Authorization', `Bearer ${forged}`)).status).toBe(401);

@@ -9,30 +9,30 @@ import { STRATEGY } from '../passport-strategy';
 /**
  * Turns the request's credentials into a principal before any routing, so an
  * unauthenticated request gets 401 on every path and learns nothing about what
- * exists (docs/taxii.md#authentication). Failed logins are throttled per source address
- * and per account (an account's lock spares the addresses it last logged in from);
- * a throttled caller gets 429 before its credentials are checked.
+ * exists (docs/taxii.md#authentication). Failed password logins are throttled per
+ * source address and per account, and a throttled password login gets 429 before
+ * its password is checked; neither lock applies where the account logged in before,
+ * and API keys and certificates are never locked (docs/reliability.md#login-throttling).
  */
 export function authenticate(passport: InstanceType<typeof Passport>, throttle: LoginThrottle, apiKeyHeader: string): RequestHandler {
   return (req, res, next) => {
     const credentials = presentedCredentials(req, apiKeyHeader);
     req.accord.credentials = credentials;
-    if (credentials.kind === 'none') return next(new UnauthenticatedError());
-    const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    if (credentials.kind === 'none' || credentials.kind === 'malformed') return next(new UnauthenticatedError());
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const account = claimedAccount(credentials);
-    const wait = throttle.retryAfter(source, account);
-    if (wait > 0) return next(new TooManyRequestsError(wait));
-    if (credentials.kind === 'malformed') {
-      throttle.recordFailure(source, undefined);
-      return next(new UnauthenticatedError());
+    if (account !== undefined) {
+      const wait = throttle.retryAfter(address, account);
+      if (wait > 0) return next(new TooManyRequestsError(wait));
+      req.accord.loginSource = { address, standing: throttle.standing(address, account) };
     }
     passport.authenticate(STRATEGY, { session: false }, (error: unknown, user: Principal | false) => {
       if (error) return next(error);
       if (!user) {
-        throttle.recordFailure(source, account);
+        if (account !== undefined) throttle.recordFailure(address, account);
         return next(new UnauthenticatedError());
       }
-      throttle.recordSuccess(source, account);
+      if (account !== undefined) throttle.recordSuccess(address, account);
       req.accord.principal = user;
       next();
     })(req, res, next);

@@ -1,11 +1,13 @@
 import type { Request } from 'express';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 import { TimeSlice } from '../../taxii/time-slice';
+import { watchBodyRate } from './body-rate';
 
 /**
  * Reads a request body as bytes, refusing it as soon as it passes `limit`
  * (TAXII 2.1 §4.2.1 max_content_length): first from Content-Length, then while
- * streaming, so an oversized body is never buffered whole.
+ * streaming, so an oversized body is never buffered whole. A body that trickles in
+ * slower than the minimum rate is refused too (body-rate.ts).
  *
  * With a Content-Length, each chunk is copied into place as it comes; without one,
  * the chunks are joined at the end in time slices. Either way no single copy of the
@@ -45,7 +47,13 @@ export function readBody(req: Request, limit: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
+    const stopWatch = watchBodyRate(req, (error) => {
+      cleanup();
+      req.pause();
+      reject(error);
+    });
     const cleanup = () => {
+      stopWatch();
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
