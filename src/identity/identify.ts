@@ -31,6 +31,8 @@ const CACHE_MAX = 10_000;
 export interface LoginSource {
   address: string;
   standing: Standing;
+  /** Fires when the client has gone: a check still waiting is dropped. */
+  abandoned?: AbortSignal;
 }
 
 const UNKNOWN_SOURCE: LoginSource = { address: 'unknown', standing: 'suspect' };
@@ -78,7 +80,7 @@ export class Identifier {
     if (!(user && until !== undefined && until > this.now())) {
       let check = this.pending.get(key);
       if (!check) {
-        check = this.checks.run(source.address, `user:${username}`, source.standing, () => this.check(user, password, hash)).finally(() => this.pending.delete(key));
+        check = this.checks.run(source.address, `user:${username}`, source.standing, () => this.check(user, password, hash), source.abandoned).finally(() => this.pending.delete(key));
         this.pending.set(key, check);
       }
       if (!(await check) || !user) return null;

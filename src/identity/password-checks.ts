@@ -2,10 +2,10 @@
  * Bounded concurrency of password checks (docs/reliability.md#login-throttling). An
  * scrypt check holds a core for about a tenth of a second, so a flood of wrong
  * passwords from many addresses, each under its failure limit, would otherwise queue
- * thousands of checks in front of a partner's login. Here at most one check per core
- * runs at once, each source has one running and a few waiting, and waiting checks go
- * in order of standing: pairs that logged in before, then sources without failures,
- * then the rest. Past the bounds a check is refused at once (429, retry in a second)
+ * thousands of checks in front of a partner's login. Here checks run on all cores but
+ * one, each source has one running and a few waiting, and waiting checks go
+ * in order of standing: pairs that logged in before, then sources without failures
+ * (their first check only), then the rest. Past the bounds a check is refused at once (429, retry in a second)
  * rather than left waiting without end; a better-standing check takes the place of
  * the newest waiting one of the worst standing.
  */
@@ -27,7 +27,9 @@ const ORDER: readonly Standing[] = ['known', 'clean', 'suspect'];
 const RETRY_AFTER_SECONDS = 1;
 
 function defaultLimits(): CheckLimits {
-  const slots = availableParallelism();
+  // One core stays with the event loop, which answers everything else (and the checks' requests).
+  const slots = Math.max(1, availableParallelism() - 1);
+  // The last in line waits about 16 checks (2 s here): longer, and clients give up while their checks still wait.
   return { slots, perSource: 4, maxWaiting: 16 * slots };
 }
 
@@ -45,16 +47,19 @@ export class PasswordChecks {
 
   constructor(private readonly limits: CheckLimits = defaultLimits()) {}
 
-  /** Runs `check` when a slot is free for it; refuses with 429 past the bounds. */
-  async run<T>(source: string, account: string | undefined, standing: Standing, check: () => Promise<T>): Promise<T> {
+  /** Runs `check` when a slot is free for it; refuses with 429 past the bounds, or when `abandoned` fires while it waits. */
+  async run<T>(source: string, account: string | undefined, standing: Standing, check: () => Promise<T>, abandoned?: AbortSignal): Promise<T> {
     // A known pair has its own place, so a guesser behind the same address cannot take it.
     const holder = standing === 'known' ? `${source} ${account ?? ''}` : source;
-    if ((this.held.get(holder) ?? 0) >= this.limits.perSource) {
+    const held = this.held.get(holder) ?? 0;
+    if (held >= this.limits.perSource) {
       throw new TooManyRequestsError(RETRY_AFTER_SECONDS, `Too many password checks from this address at once; retry in ${RETRY_AFTER_SECONDS} s.`);
     }
-    this.held.set(holder, (this.held.get(holder) ?? 0) + 1);
+    // A source without failures yet, but with checks already here, is a burst: only its first goes ahead of suspects.
+    const lane = standing === 'clean' && held > 0 ? ORDER.indexOf('suspect') : ORDER.indexOf(standing);
+    this.held.set(holder, held + 1);
     try {
-      if (this.runningHolders.size >= this.limits.slots || this.runningHolders.has(holder)) await this.wait(holder, ORDER.indexOf(standing));
+      if (this.runningHolders.size >= this.limits.slots || this.runningHolders.has(holder)) await this.wait(holder, lane, abandoned);
       this.runningHolders.add(holder);
       try {
         return await check();
@@ -69,12 +74,33 @@ export class PasswordChecks {
     }
   }
 
-  private wait(holder: string, lane: number): Promise<void> {
-    if (this.waitingCount >= this.limits.maxWaiting && !this.dropWorseThan(lane)) {
+  private wait(holder: string, lane: number, abandoned: AbortSignal | undefined): Promise<void> {
+    if (abandoned?.aborted || (this.waitingCount >= this.limits.maxWaiting && !this.dropWorseThan(lane))) {
       return Promise.reject(busy());
     }
     return new Promise<void>((start, refuse) => {
-      this.waiting[lane]!.push({ holder, start, refuse });
+      // A client that left no longer needs its check: its place goes to the next.
+      const leave = () => {
+        const line = this.waiting[lane]!;
+        const at = line.indexOf(waiter);
+        if (at < 0) return;
+        line.splice(at, 1);
+        this.waitingCount--;
+        refuse(busy());
+      };
+      const waiter: Waiter = {
+        holder,
+        start: () => {
+          abandoned?.removeEventListener('abort', leave);
+          start();
+        },
+        refuse: (error) => {
+          abandoned?.removeEventListener('abort', leave);
+          refuse(error);
+        },
+      };
+      abandoned?.addEventListener('abort', leave, { once: true });
+      this.waiting[lane]!.push(waiter);
       this.waitingCount++;
     });
   }

@@ -16,12 +16,18 @@ class Harness {
 
   constructor(readonly checks: PasswordChecks) {}
 
-  submit(name: string, source: string, standing: Standing, account = `user:${name}`): Promise<void> {
+  submit(name: string, source: string, standing: Standing, account = `user:${name}`, abandoned?: AbortSignal): Promise<void> {
     return this.checks
-      .run(source, account, standing, () => {
-        this.started.push(name);
-        return new Promise<void>((done) => this.finishers.set(name, done));
-      })
+      .run(
+        source,
+        account,
+        standing,
+        () => {
+          this.started.push(name);
+          return new Promise<void>((done) => this.finishers.set(name, done));
+        },
+        abandoned,
+      )
       .catch((error: unknown) => {
         if (!(error instanceof TooManyRequestsError)) throw error;
         this.refused.push(name);
@@ -81,4 +87,32 @@ test('when the waiting line is full, then a worse check is refused and a better 
   expect(h.started).toEqual(['running', 'fresh']);
   await h.finish('fresh');
   expect(h.started).toEqual(['running', 'fresh', 's1']);
+});
+
+test('when a source without failures sends a burst, then only its first check goes ahead of suspect ones', async () => {
+  const h = new Harness(new PasswordChecks({ slots: 1, perSource: 4, maxWaiting: 10 }));
+  void h.submit('running', '10.0.0.1', 'suspect');
+  void h.submit('suspect', '10.0.0.2', 'suspect');
+  void h.submit('burst1', '10.0.0.3', 'clean');
+  void h.submit('burst2', '10.0.0.3', 'clean');
+  await settle();
+  await h.finish('running');
+  await h.finish('burst1');
+  await h.finish('suspect');
+  expect(h.started).toEqual(['running', 'burst1', 'suspect', 'burst2']);
+});
+
+test('when a client leaves while its check waits, then its check never runs and its place goes to the next', async () => {
+  const h = new Harness(new PasswordChecks({ slots: 1, perSource: 4, maxWaiting: 1 }));
+  const gone = new AbortController();
+  void h.submit('running', '10.0.0.1', 'suspect');
+  void h.submit('leaving', '10.0.0.2', 'suspect', 'user:leaving', gone.signal);
+  await settle();
+  gone.abort();
+  await settle();
+  void h.submit('next', '10.0.0.3', 'suspect');
+  await settle();
+  await h.finish('running');
+  expect(h.started).toEqual(['running', 'next']);
+  expect(h.refused).toEqual(['leaving']);
 });

@@ -24,7 +24,10 @@ export function authenticate(passport: InstanceType<typeof Passport>, throttle: 
     if (account !== undefined) {
       const wait = throttle.retryAfter(address, account);
       if (wait > 0) return next(new TooManyRequestsError(wait));
-      req.accord.loginSource = { address, standing: throttle.standing(address, account) };
+      // A client that gives up while its password waits to be checked frees its place (docs/reliability.md#login-throttling).
+      const abandoned = new AbortController();
+      res.once('close', () => abandoned.abort());
+      req.accord.loginSource = { address, standing: throttle.standing(address, account), abandoned: abandoned.signal };
     }
     passport.authenticate(STRATEGY, { session: false }, (error: unknown, user: Principal | false) => {
       if (error) return next(error);
