@@ -2,7 +2,7 @@
  * Scenario "large POST" (issue 14, scope 2): how long other clients wait while one
  * publisher's large body is read, scanned, judged and stored.
  *
- * Per repetition, on one server (max_content_length 100 MiB):
+ * Per repetition, on one server (max_content_length 100 MiB), each into a new, empty collection:
  * - the ingest alone: a 45 MB envelope of 150,000 valid indicators, its time and objects/s;
  * - the same under watch: pollers (Get Objects limit 100 on the warm-up collection, and
  *   /_health, in turn, each with a pause between requests) run before and during another
@@ -20,7 +20,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { envelopeText, type StixObject } from './generator';
-import { collectionPath, log, MAIN, processCpuSeconds, PROJECT_ROOT, ROOT, runAsScript, sleep, WARM, type BenchEnv, type ServerProcess } from './harness';
+import { collectionPath, log, MAIN, processCpuSeconds, PROJECT_ROOT, repCollections, ROOT, runAsScript, sleep, WARM, type BenchEnv, type ServerProcess } from './harness';
 import type { Reply } from './http-client';
 import { warmUp } from './prefill';
 import { percentile, spread, type Figure } from './report';
@@ -136,11 +136,19 @@ class Watch {
   }
 }
 
-async function post(server: ServerProcess, body: Buffer): Promise<{ reply: Reply; ms: number }> {
+/** Where a body goes: the main collection, or a new, empty one. */
+interface Target {
+  root: string;
+  collection: string;
+}
+
+const MAIN_TARGET: Target = { root: ROOT, collection: MAIN };
+
+async function post(server: ServerProcess, body: Buffer, target: Target): Promise<{ reply: Reply; ms: number }> {
   const client = server.client('publisher', 1, 600_000);
   try {
     const started = performance.now();
-    const reply = await client.post(collectionPath(ROOT, MAIN), body);
+    const reply = await client.post(collectionPath(target.root, target.collection), body);
     return { reply, ms: performance.now() - started };
   } finally {
     client.close();
@@ -148,13 +156,13 @@ async function post(server: ServerProcess, body: Buffer): Promise<{ reply: Reply
 }
 
 /** Posts `body` while the pollers watch; their samples before and during it. */
-async function watched(server: ServerProcess, body: Buffer): Promise<Watched> {
+async function watched(server: ServerProcess, body: Buffer, target: Target): Promise<Watched> {
   const watch = new Watch(server);
   await sleep(BEFORE_MS);
   const started = performance.now();
   let answer: { reply: Reply | undefined; ms: number };
   try {
-    answer = await post(server, body);
+    answer = await post(server, body, target);
   } catch {
     answer = { reply: undefined, ms: performance.now() - started };
   }
@@ -190,14 +198,16 @@ function answerOf(reply: Reply | undefined): string {
 const latencies = (samples: Sample[]) => samples.map((s) => s.ms);
 const worst = (samples: Sample[]) => Math.max(0, ...latencies(samples));
 
-async function ingest(env: BenchEnv, build: Build, stream: number): Promise<void> {
+/** Each 45 MB envelope goes into a new, empty collection of the repetition: every repetition starts alike. */
+async function ingest(env: BenchEnv, build: Build, rep: number, stream: number): Promise<void> {
+  const { root, sep } = repCollections(rep);
   const alone = Buffer.from(envelopeText(leanIndicators(env, stream, OBJECTS)));
   const cpuBefore = processCpuSeconds(build.server.pid);
-  const first = await post(build.server, alone);
+  const first = await post(build.server, alone, { root, collection: sep[0]! });
   const aloneCpu = processCpuSeconds(build.server.pid) - cpuBefore;
   const problem = ingestProblem(first.reply);
   if (problem !== null) throw new Error(`${build.name}: the 45 MB envelope alone was not stored whole: ${problem}`);
-  const second = await watched(build.server, Buffer.from(envelopeText(leanIndicators(env, stream + 1, OBJECTS))));
+  const second = await watched(build.server, Buffer.from(envelopeText(leanIndicators(env, stream + 1, OBJECTS))), { root, collection: sep[1]! });
   const watchedProblem = ingestProblem(second.reply);
   if (watchedProblem !== null) throw new Error(`${build.name}: the watched 45 MB envelope was not stored whole: ${watchedProblem}`);
   build.ingests.push({ bytes: alone.length, aloneMs: first.ms, aloneCpu, watched: second });
@@ -208,7 +218,7 @@ async function ingest(env: BenchEnv, build: Build, stream: number): Promise<void
 }
 
 async function hostile(build: Build, name: string, body: Buffer, start: (build: Build) => Promise<ServerProcess>): Promise<void> {
-  const run = await watched(build.server, body);
+  const run = await watched(build.server, body, MAIN_TARGET);
   if (!build.hostile.has(name)) build.hostile.set(name, []);
   build.hostile.get(name)!.push(run);
   log(`  ${build.name}, ${name}: ${answerOf(run.reply)} after ${(run.ms / 1000).toFixed(2)} s; others (${run.during.length}) p99 ${percentile(latencies(run.during), 99).toFixed(1)} ms, max ${worst(run.during).toFixed(0)} ms`);
@@ -278,7 +288,7 @@ runAsScript('Accord large POST benchmark (issue 14)', {}, async (env) => {
       log(`rep ${rep}`);
       // Alternate which build goes first, so that a drift in the machine's load falls on both.
       const order = rep % 2 === 1 ? builds : [...builds].reverse();
-      for (const build of order) await ingest(env, build, 10 * rep + 2 * builds.indexOf(build));
+      for (const build of order) await ingest(env, build, rep, 10 * rep + 2 * builds.indexOf(build));
       for (const [name, body] of bodies) for (const build of order) await hostile(build, name, body, start);
     }
     for (const build of builds) env.report.note(`${build.name}: server RSS peak ${build.server.memory().peakMiB.toFixed(0)} MiB`);
