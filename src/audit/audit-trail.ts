@@ -7,8 +7,9 @@
  * store append (one durable commit), at the end of that turn. A change awaits
  * `record`, which resolves once its entry is committed, before it is answered
  * (Add Objects hands over its status too, kept in the same commit); reads and
- * refusals use `recordSoon` and are written in the same batches without anyone
- * waiting.
+ * refusals use `recordSoon`: nobody waits for them, and they wait up to
+ * READS_BATCH_MS for a batch (a change's, or their own), so that a busy poll path
+ * does not pay a durable commit per event-loop turn.
  *
  * Fail closed: when an append fails, the changes waiting for it are refused
  * (AuditUnavailableError, 503) and the trail is unwritable: `ensureWritable`
@@ -28,6 +29,8 @@ import type { AuditEntry, Store, StoredStatus } from '../store/contract';
 
 /** Entries per append: one store write stays short. */
 const MAX_BATCH = 1000;
+/** How long entries nobody waits for may wait for a batch: a commit per turn halved the poll rate (bench/poll.ts). */
+const READS_BATCH_MS = 50;
 /** Entries nobody waits for, kept while the trail cannot be written; older ones are dropped and counted. */
 const MAX_RETAINED = 10_000;
 /** While unwritable, entries nobody waits for try again at most this often; a change probes at once. */
@@ -55,6 +58,7 @@ interface Outage {
 export class AuditTrail {
   private pending: Pending[] = [];
   private scheduled = false;
+  private readsTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private outage: Outage | undefined;
 
@@ -121,10 +125,19 @@ export class AuditTrail {
     return entry;
   }
 
-  /** At the end of this turn, so that what else this turn records joins the same append. */
+  /** A change's entry at the end of this turn, so that what else this turn records joins the same append; others within READS_BATCH_MS. */
   private schedule(awaited: boolean): void {
     if (this.scheduled) return;
-    if (this.outage && !awaited && Date.now() - this.outage.failedAt < RETRY_MS) return;
+    if (!awaited) {
+      if (this.readsTimer !== undefined) return;
+      if (this.outage && Date.now() - this.outage.failedAt < RETRY_MS) return;
+      this.readsTimer = setTimeout(() => {
+        this.readsTimer = undefined;
+        void this.write();
+      }, READS_BATCH_MS);
+      this.readsTimer.unref();
+      return;
+    }
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -134,6 +147,8 @@ export class AuditTrail {
 
   /** One writer at a time; what is recorded while it writes goes in its next batch. */
   private write(): Promise<void> {
+    clearTimeout(this.readsTimer);
+    this.readsTimer = undefined;
     this.writing ??= this.drain().finally(() => (this.writing = undefined));
     return this.writing;
   }
