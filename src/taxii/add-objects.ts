@@ -153,7 +153,7 @@ function isTooLarge(text: string, limit: number): boolean {
 
 function tooLarge(text: string, index: number, limit: number): Entry {
   const bytes = Buffer.byteLength(text, 'utf8');
-  const reason = `this object is ${bytes} bytes of JSON, over the server's limit of ${limit} bytes per object (taxii.max_object_size); share a large file by url with hashes instead of payload_bin`;
+  const reason = `this object is ${bytes} bytes of JSON, over the server's limit of ${limit} bytes per object (taxii.max_object_size); a large file belongs in an artifact's url, with hashes, not in its payload_bin`;
   // Not parsed, so named by its position (docs/validation.md#server-rules).
   return { kind: 'failure', detail: { id: `/objects/${index}`, version: '', message: formatRefusal('object-too-large', '', reason) } };
 }
