@@ -145,7 +145,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
  * before they are decoded or parsed, so an oversized object costs no parse; the others are judged.
  */
 function tooLarge(bytes: number, index: number, limit: number): Entry {
-  const reason = `this object is ${bytes} bytes of JSON, over the server's limit of ${limit} bytes per object (taxii.max_object_size); share a large file by url with hashes instead of payload_bin`;
+  const reason = `this object is ${bytes} bytes of JSON, over the server's limit of ${limit} bytes per object (taxii.max_object_size); a large file belongs in an artifact's url, with hashes, not in its payload_bin`;
   // Not parsed, so named by its position (docs/validation.md#server-rules).
   return { kind: 'failure', detail: { id: `/objects/${index}`, version: '', message: formatRefusal('object-too-large', '', reason) } };
 }
