@@ -49,3 +49,18 @@ test('when the last write ended less than a second ago, then the gate is still o
   await turn();
   expect(r.admitted()).toBe(3);
 });
+
+test('when a write is in flight and a smaller admission is set for it, then reads pass that many per turn until the write ends', async () => {
+  let clock = 0;
+  const gate = createReadGate(3, () => clock, 1);
+  const res = new EventEmitter() as unknown as Response;
+  gate.writer(req, res, () => undefined);
+  const r = reads(gate, 10);
+  await turn();
+  expect(r.admitted()).toBe(1);
+  await turn();
+  expect(r.admitted()).toBe(2);
+  (res as unknown as EventEmitter).emit('close');
+  await turn();
+  expect(r.admitted()).toBe(5);
+});

@@ -18,16 +18,20 @@ const WRITE_ACTIVITY_MS = 1000;
  * objects are being added (or were within the last second), page reads are
  * admitted at most `perTurn` per turn; otherwise they pass straight through.
  */
-export function createReadGate(perTurn: number, now: () => number = () => performance.now()): ReadGate {
+export function createReadGate(perTurn: number, now: () => number = () => performance.now(), perTurnWhileWriting = perTurn): ReadGate {
   let writers = 0;
   let lastWrite = -Infinity;
   const waiting: Array<() => void> = [];
   let draining = false;
 
   const writing = () => writers > 0 || now() - lastWrite < WRITE_ACTIVITY_MS;
+  // A request adding objects works in time slices and pauses between them
+  // (docs/reliability.md#responsiveness): while one is in flight, a turn admits
+  // `perTurnWhileWriting`, so that the reads admitted at each pause do not take most of the time.
+  const admissible = () => (writers > 0 ? perTurnWhileWriting : writing() ? perTurn : Infinity);
   const drain = () => {
     draining = false;
-    const admit = writing() ? Math.min(perTurn, waiting.length) : waiting.length;
+    const admit = Math.min(admissible(), waiting.length);
     for (const release of waiting.splice(0, admit)) release();
     if (waiting.length > 0) schedule();
   };
