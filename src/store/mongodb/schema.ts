@@ -68,6 +68,19 @@ export interface CollectionDoc {
   lastDateAdded: number;
   /** Bumped by every write transaction on the collection's records, so that they conflict and serialise. */
   writes: number;
+  /** Objects (distinct ids) with at least one record; exact when `counted`. */
+  objects?: number;
+  /** `objects` per STIX type (a STIX type never holds a dot, so it is a safe field name). */
+  objectsByType?: Record<string, number>;
+  /**
+   * Records ever stored that were not above every stored record of their object
+   * (record-regularity.ts); never lowered. While 0, every object's newest record
+   * is its last version, which lets pages and counts of `version=last` read the
+   * newest marks alone (record-reader.ts).
+   */
+  irregular?: number;
+  /** `objects`, `objectsByType` and `irregular` are exact: written since schema version 3 or set by its upgrade. */
+  counted?: boolean;
 }
 
 export interface StatusDoc {
