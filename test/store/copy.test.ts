@@ -18,6 +18,7 @@ import { copyStore, verifyCopy } from '../../src/store/copy';
 import { openStoreAt, parseStoreLocation } from '../../src/store/index';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { timestampKey } from '../../src/stix/timestamp';
+import { mongoSuiteUri } from '../support/mongodb-gate';
 import { expiredIds } from './records';
 
 let dir: string;
@@ -234,10 +235,10 @@ test.each([
   expect(parseStoreLocation(text)).toEqual(expected);
 });
 
-const uri = process.env.MONGODB_URI;
-if (uri === undefined || uri === '') {
-  test.skip('SQLite to MongoDB and back: not run, MONGODB_URI is not set', () => undefined);
-} else {
+describe('SQLite to MongoDB and back', () => {
+  const uri = mongoSuiteUri('SQLite to MongoDB and back');
+  if (uri === undefined) return;
+
   test('when a SQLite store is copied to MongoDB and back, then the last copy holds exactly what the first did', async () => {
     const database = `accord_copy_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const source = SqliteStore.open({ path: join(dir, 'source.db') });
@@ -281,4 +282,4 @@ if (uri === undefined || uri === '') {
       await client.close();
     }
   });
-}
+});

@@ -13,6 +13,7 @@ import type { Config } from '../../src/config/types';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import type { MicroClock } from '../../src/store/clock';
 import type { Logger } from '../../src/log/logger';
+import { testStore } from './mongodb-gate';
 
 /** The hash of "accord-demo"; every test user has this password. */
 export const PASSWORD = 'accord-demo';
@@ -32,14 +33,14 @@ const org = (id: string, ...usernames: string[]) => ({
 
 /**
  * The store a test server uses: a SQLite file in `dataDir`, or, when
- * ACCORD_TEST_STORE=mongodb and MONGODB_URI are set (the GitHub workflow), a fresh
- * MongoDB database named after the directory, so the whole HTTP suite also runs
- * on MongoDB.
+ * ACCORD_TEST_STORE=mongodb (the GitHub workflow), a fresh MongoDB database at
+ * MONGODB_URI named after the directory, so the whole HTTP suite also runs on
+ * MongoDB; without MONGODB_URI that is an error, never SQLite in its place.
  */
 export function testStoreConfig(dataDir: string): Record<string, unknown> {
-  const uri = process.env.MONGODB_URI;
-  if (process.env.ACCORD_TEST_STORE !== 'mongodb' || !uri) return { data_dir: dataDir };
-  return { data_dir: dataDir, backend: 'mongodb', mongodb: { uri, database: mongoDatabaseFor(dataDir) } };
+  const store = testStore();
+  if (store.backend === 'sqlite') return { data_dir: dataDir };
+  return { data_dir: dataDir, backend: 'mongodb', mongodb: { uri: store.uri, database: mongoDatabaseFor(dataDir) } };
 }
 
 function mongoDatabaseFor(dataDir: string): string {
@@ -47,10 +48,10 @@ function mongoDatabaseFor(dataDir: string): string {
 }
 
 async function dropTestStore(dataDir: string): Promise<void> {
-  const uri = process.env.MONGODB_URI;
-  if (process.env.ACCORD_TEST_STORE !== 'mongodb' || !uri) return;
+  const store = testStore();
+  if (store.backend === 'sqlite') return;
   const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(uri);
+  const client = new MongoClient(store.uri);
   try {
     await client.db(mongoDatabaseFor(dataDir)).dropDatabase();
   } finally {
