@@ -169,7 +169,7 @@ export const USAGE = `options:
   --twin-growth                 also run the in-process growth twin at 10m
   --no-twins                    skip the in-process twins
   --keep                        keep temporary directories (data, server logs)
-  --only a,b                    run.js only: validator, ingest, memory, filters, poll, mixed, retention`;
+  --only a,b                    run.js only: validator, ingest, memory, filters, poll, mixed, retention, mongodb`;
 
 // ---------------------------------------------------------------------------
 // Cleanup of children and temporary directories, whatever happens.

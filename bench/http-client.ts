@@ -31,8 +31,9 @@ export class TaxiiClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
 
-  get(path: string): Promise<Reply> {
-    return this.send('GET', path);
+  /** `headers` are added to (or replace) Authorization and Accept, e.g. a TAXII 2.0 Accept and a Range. */
+  get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.send('GET', path, undefined, TAXII, headers);
   }
 
   post(path: string, body: Buffer): Promise<Reply> {
@@ -60,10 +61,10 @@ export class TaxiiClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, body?: Buffer, mediaType = TAXII): Promise<Reply> {
+  private send(method: string, path: string, body?: Buffer, mediaType = TAXII, extra: Record<string, string> = {}): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const headers: Record<string, string | number> = { Authorization: this.authorization, Accept: mediaType };
+      const headers: Record<string, string | number> = { Authorization: this.authorization, Accept: mediaType, ...extra };
       if (body) {
         headers['Content-Type'] = mediaType;
         headers['Content-Length'] = body.length;

@@ -17,17 +17,17 @@ import { percentile, spread, type Figure } from './report';
 import { addRss } from './memory';
 import { Twin } from './twin';
 
-const CONSUMERS = 64;
+export const CONSUMERS = 64;
 const WINDOW_PAGES = 50;
 const RESUME_EVERY = 5;
 
-interface Phase {
+export interface Phase {
   name: string;
   firstPage: number;
   pages: number;
 }
 
-interface PhaseResult {
+export interface PhaseResult {
   /** Share of a core used by the server and the bench process (HTTP only). */
   cpu?: { server: number; bench: number };
   rate: number;
@@ -55,7 +55,8 @@ async function probeLoop(deadline: bigint, once: () => Promise<number>, stats: P
 
 const pct = (share: number | undefined) => (share === undefined || !Number.isFinite(share) ? '-' : `${Math.round(share * 100)}%`);
 
-function phasesOf(prefill: Prefill): Phase[] {
+/** A window of up to 50 pages at the start, in the middle and at the end of the main collection. */
+export function phasesOf(prefill: Pick<Prefill, 'objects'>): Phase[] {
   const total = Math.floor(prefill.objects / PAGE);
   const pages = Math.min(total, WINDOW_PAGES);
   return [
@@ -65,8 +66,9 @@ function phasesOf(prefill: Prefill): Phase[] {
   ];
 }
 
-async function runPhase(
-  prefill: Prefill,
+/** `CONSUMERS` consumers round and round one phase's window for `seconds`. */
+export async function runPhase(
+  prefill: Pick<Prefill, 'bounds'>,
   phase: Phase,
   seconds: number,
   reader: (consumer: number) => PageReader,

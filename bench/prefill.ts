@@ -10,9 +10,10 @@
 
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { statusProblem, walkManifest } from './checks';
+import { statusProblem, walkManifest, type WalkResult } from './checks';
 import { DEFAULT_SEED, versionOf, type StixGenerator } from './generator';
 import { collectionPath, dirBytes, warmUpOffset, WARMUP_STREAM, elapsedSeconds, log, MAIN, PAGE, ROOT, SIZES, WARM, type BenchEnv, type MemorySample, type ServerProcess, type SizeName } from './harness';
+import type { TaxiiClient } from './http-client';
 import { percentile } from './report';
 
 /** Bump when the generator or the prefill procedure changes: kept prefills are then rebuilt. */
@@ -66,7 +67,7 @@ export interface Prefill {
 const cache = new Map<string, Prefill>();
 
 /** `added_after` for reading the main collection from object `position` (a multiple of 1,000); undefined for the start. */
-export function afterPosition(prefill: Prefill, position: number): string | undefined {
+export function afterPosition(prefill: Pick<Prefill, 'bounds'>, position: number): string | undefined {
   if (position <= 0) return undefined;
   return prefill.bounds[Math.floor(position / PAGE) - 1];
 }
@@ -137,19 +138,8 @@ async function buildOnce(
     log(`  ${Math.round(growth.rate).toLocaleString('en-US')} objects/s; first tenth ${Math.round(growth.firstRate).toLocaleString('en-US')}, last tenth ${Math.round(growth.lastRate).toLocaleString('en-US')}`);
     const rssAfter = server.memory();
     const consumer = server.client('consumer', 1, 60_000);
-    const expected = generator.objects(PREFILL_STREAM, 0, objects);
-    const walk = await walkManifest(consumer, ROOT, MAIN, (record, index) => {
-      const next = expected.next();
-      if (next.done) return `${record.id} beyond the ${objects} posted objects`;
-      const obj = next.value;
-      const version = versionOf(obj);
-      if (record.id !== obj.id || (version !== null && record.version !== version)) {
-        return `expected ${obj.id} version ${version ?? '(assigned)'} at position ${index}, found ${record.id} version ${record.version}`;
-      }
-      return null;
-    });
+    const walk = await readBack(consumer, objects, generator);
     consumer.close();
-    if (walk.count !== objects) walk.problems.push(`read back ${walk.count} records, posted ${objects}`);
     log(`  read back ${walk.count.toLocaleString('en-US')} records in ${walk.seconds.toFixed(1)} s: ${walk.problems.length === 0 ? 'order strict, sequence exact' : walk.problems.join('; ')}`);
     await server.stop();
     return {
@@ -176,6 +166,23 @@ async function buildOnce(
   }
 }
 
+/** Reads the main collection back through its manifest: strict date_added order and exactly the generated sequence of `objects`. */
+export async function readBack(consumer: TaxiiClient, objects: number, generator: StixGenerator): Promise<WalkResult> {
+  const expected = generator.objects(PREFILL_STREAM, 0, objects);
+  const walk = await walkManifest(consumer, ROOT, MAIN, (record, index) => {
+    const next = expected.next();
+    if (next.done) return `${record.id} beyond the ${objects} posted objects`;
+    const obj = next.value;
+    const version = versionOf(obj);
+    if (record.id !== obj.id || (version !== null && record.version !== version)) {
+      return `expected ${obj.id} version ${version ?? '(assigned)'} at position ${index}, found ${record.id} version ${record.version}`;
+    }
+    return null;
+  });
+  if (walk.count !== objects) walk.problems.push(`read back ${walk.count} records, posted ${objects}`);
+  return walk;
+}
+
 /** A few requests on another collection so that the timed part runs on warm code. */
 export async function warmUp(env: BenchEnv, server: ServerProcess): Promise<number> {
   const publisher = server.client('publisher', 1);
@@ -200,7 +207,8 @@ export async function warmUp(env: BenchEnv, server: ServerProcess): Promise<numb
   }
 }
 
-async function grow(server: ServerProcess, objects: number, generator: StixGenerator): Promise<GrowthRun> {
+/** One publisher fills the main collection with `objects` generated objects (stream 0) in 1,000-object envelopes; rates of the whole and of the first and last tenth. */
+export async function grow(server: ServerProcess, objects: number, generator: StixGenerator): Promise<GrowthRun> {
   const client = server.client('publisher', 1, 60_000);
   const envelopes = Math.ceil(objects / PAGE);
   const tenth = Math.max(1, Math.floor(envelopes / 10));

@@ -1,7 +1,8 @@
 /**
  * The whole benchmark suite (issue 8): validator, then for each size ingest
  * (with the prefill), memory, filters, poll, mixed and retention, each beside its
- * in-process twin; one table and one JSON file in bench/results/.
+ * in-process twin, and on MongoDB when MONGODB_URI is set (mongodb.ts; else one line
+ * says it was skipped); one table and one JSON file in bench/results/.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/run.js            # 10k and 1m
  *   node dist/bench/run.js --quick                                # 10k only
@@ -14,6 +15,7 @@ import { log, type BenchEnv, runAsScript, type SizeName } from './harness';
 import { ingestScenario } from './ingest';
 import { memoryScenario } from './memory';
 import { mixedScenario } from './mixed';
+import { mongodbScenario } from './mongodb';
 import { pollScenario } from './poll';
 import { formatDuration } from './report';
 import { retentionScenario } from './retention';
@@ -26,6 +28,7 @@ const SCENARIOS: Record<string, (env: BenchEnv, size: SizeName) => Promise<void>
   poll: pollScenario,
   mixed: mixedScenario,
   retention: retentionScenario,
+  mongodb: mongodbScenario,
 };
 
 /** `--only a,b` is the suite's own option; the rest go to the shared parser. */
