@@ -12,6 +12,7 @@ import { auditChainCases } from './audit-chain.cases';
 import { lifecycleCases } from './lifecycle.cases';
 import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
+import { versionEqualityCases } from './version-equality.cases';
 
 export interface StoreHarness {
   open(): Promise<Store>;
@@ -589,5 +590,6 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     lifecycleCases(() => ({ store, coll }));
     auditChainCases(() => ({ store, harness: h }));
+    versionEqualityCases(() => ({ store, coll }));
   });
 }
