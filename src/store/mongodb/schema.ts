@@ -196,11 +196,12 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   meta: [],
 };
 
-/** Indexes of earlier schema versions, dropped by the upgrade (upgrade.ts). */
-export const RETIRED_INDEXES: Partial<Record<CollectionName, string[]>> = {
-  // Schema version 2: unique on (collection, stixId, versionKey), versionless records included.
-  records: ['records_by_version'],
-};
+/**
+ * Indexes on `records` of earlier schema versions, dropped by the upgrade (upgrade.ts). Schema
+ * version 2's records_by_version was unique on (collection, stixId, versionKey), version-less
+ * records included.
+ */
+export const RETIRED_RECORD_INDEXES = ['records_by_version'];
 
 /** Creates the collections' indexes; idempotent, so every instance runs it at start-up. */
 export async function ensureIndexes(db: Db): Promise<void> {
