@@ -2,7 +2,7 @@
  * The MongoDB upgrade to schema version 3 without a server: what its walk
  * counts per collection, when it may set the counts, and the retired index it
  * drops (src/store/mongodb/upgrade.ts). The upgrade itself runs against a
- * real server in the contract suite when MONGODB_URI is set.
+ * real server in mongodb.test.ts when MONGODB_URI is set.
  */
 
 import { MongoServerError } from 'mongodb';
