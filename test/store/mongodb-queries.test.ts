@@ -43,7 +43,7 @@ describe('index definitions', () => {
       { name: 'records_by_object', key: { collection: 1, stixId: 1, versionKey: 1, specVersion: 1, dateAdded: 1 } },
       { name: 'records_by_type', key: { collection: 1, type: 1, dateAdded: 1 } },
       { name: 'records_versionless', key: { collection: 1, stixId: 1 }, unique: true, partialFilterExpression: { versionless: true } },
-      { name: 'records_versioned', key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true, partialFilterExpression: { versionless: false } },
+      { name: 'records_versioned', key: { collection: 1, stixId: 1, versionKey: 1, versionless: 1 }, unique: true, partialFilterExpression: { versionless: false } },
       { name: 'newest_records', key: { collection: 1, newest: 1, dateAdded: 1, validUntilKey: 1 }, partialFilterExpression: { newest: true } },
       { name: 'newest_by_type', key: { collection: 1, newest: 1, type: 1, dateAdded: 1 }, partialFilterExpression: { newest: true } },
     ]);

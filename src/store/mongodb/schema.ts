@@ -170,9 +170,11 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
       partialFilterExpression: { versionless: true },
     },
     // A versioned record is unique by id and version (docs/taxii.md#versioning): the backstop under concurrency.
+    // `versionless` (false in every entry) keeps its key pattern apart from version 2's records_by_version,
+    // which stands beside it until the upgrade drops it: not every server accepts two indexes of one pattern.
     {
       name: INDEX.versionedRecords,
-      key: { collection: 1, stixId: 1, versionKey: 1 },
+      key: { collection: 1, stixId: 1, versionKey: 1, versionless: 1 },
       unique: true,
       partialFilterExpression: { versionless: false },
     },
