@@ -13,6 +13,7 @@ import { historyCases } from './history.cases';
 import { lifecycleCases } from './lifecycle.cases';
 import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
+import { versionEqualityCases } from './version-equality.cases';
 
 export interface StoreHarness {
   open(): Promise<Store>;
@@ -591,5 +592,6 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     lifecycleCases(() => ({ store, coll }));
     historyCases(() => ({ store, coll }));
     auditChainCases(() => ({ store, harness: h }));
+    versionEqualityCases(() => ({ store, coll }));
   });
 }

@@ -12,12 +12,14 @@ import { ConflictError } from '../../src/errors';
 import type { RecordQuery, VersionSelector } from '../../src/store/contract';
 import {
   candidateIndex,
+  candidateQueries,
   candidateQuery,
   isSelected,
   MAX_TYPE_SCANS,
   needsRivals,
   rivalPipeline,
   selectsNothing,
+  typeGroups,
   type CandidateDoc,
   type RivalGroup,
 } from '../../src/store/mongodb/record-query';
@@ -38,10 +40,12 @@ describe('index definitions', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(INDEXES.records).toEqual([
       { name: 'records_by_date', key: { collection: 1, dateAdded: 1 }, unique: true },
-      { name: 'records_by_version', key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true },
+      { name: 'records_by_object', key: { collection: 1, stixId: 1, versionKey: 1, specVersion: 1, dateAdded: 1 } },
       { name: 'records_by_type', key: { collection: 1, type: 1, dateAdded: 1 } },
       { name: 'records_versionless', key: { collection: 1, stixId: 1 }, unique: true, partialFilterExpression: { versionless: true } },
+      { name: 'records_versioned', key: { collection: 1, stixId: 1, versionKey: 1, versionless: 1 }, unique: true, partialFilterExpression: { versionless: false } },
       { name: 'newest_records', key: { collection: 1, newest: 1, dateAdded: 1, validUntilKey: 1 }, partialFilterExpression: { newest: true } },
+      { name: 'newest_by_type', key: { collection: 1, newest: 1, type: 1, dateAdded: 1 }, partialFilterExpression: { newest: true } },
     ]);
   });
 
@@ -66,9 +70,9 @@ describe('filter translation', () => {
     });
   });
 
-  test('when a bound, ids, types and spec versions are given, then each becomes a condition and ids choose records_by_version', () => {
+  test('when a bound, ids, types and spec versions are given, then each becomes a condition and ids choose records_by_object', () => {
     const query = q({ after: 1_700_000_000_000_123, ids: ['indicator--a'], types: ['indicator'], specVersions: ['2.0', '2.1'], withBody: true });
-    const cq = candidateQuery(query, true);
+    const cq = candidateQuery(query, { withId: true });
     expect(cq.filter).toEqual({
       collection: 'c1',
       dateAdded: { $gt: 1_700_000_000_000_123 },
@@ -76,8 +80,16 @@ describe('filter translation', () => {
       stixId: { $in: ['indicator--a'] },
       type: { $in: ['indicator'] },
     });
-    expect(cq.hint).toBe('records_by_version');
-    expect(cq.projection).toMatchObject({ _id: 1, body: 1 });
+    expect(cq.hint).toBe('records_by_object');
+    expect(cq.projection).toMatchObject({ _id: 1 });
+  });
+
+  test('when bodies are asked, then candidates still come without them (the picked ones are fetched by _id)', () => {
+    for (const options of [{}, { withId: true }, { withId: true, sized: true }, { regular: true }]) {
+      for (const query of [q({ withBody: true }), q({ withBody: true, types: ['indicator'] }), q({ withBody: true, ids: ['indicator--a'] })]) {
+        expect(Object.keys(candidateQuery(query, options).projection)).not.toContain('body');
+      }
+    }
   });
 
   test('when only exact instants are asked, then they narrow the candidates; with first or last they cannot', () => {
@@ -86,11 +98,19 @@ describe('filter translation', () => {
     expect(candidateQuery(q({ versions: { all: false, first: false, last: true, at } })).filter).toEqual({ collection: 'c1' });
   });
 
-  test('when types are many, then the page walks records_by_date instead of one scan per type', () => {
+  test('when types are many, then the page reads records_by_type in groups of at most 100 types, never records_by_date', () => {
     const few = Array.from({ length: MAX_TYPE_SCANS }, (_, i) => `x-type-${i}`);
     expect(candidateIndex(q({ types: few }))).toBe('records_by_type');
-    expect(candidateIndex(q({ types: [...few, 'x-one-more'] }))).toBe('records_by_date');
-    expect(candidateIndex(q({ types: few, ids: ['x-type-1--a'] }))).toBe('records_by_version');
+    expect(candidateIndex(q({ types: [...few, 'x-one-more'] }))).toBe('records_by_type');
+    expect(candidateIndex(q({ types: few, ids: ['x-type-1--a'] }))).toBe('records_by_object');
+    const many = Array.from({ length: 250 }, (_, i) => `x-type-${i}`);
+    const queries = candidateQueries(q({ types: [...many, 'x-type-3'], after: 7 }));
+    expect(queries.map((cq) => (cq.filter.type as { $in: string[] }).$in.length)).toEqual([100, 100, 50]);
+    expect(queries.flatMap((cq) => (cq.filter.type as { $in: string[] }).$in)).toEqual(many);
+    for (const cq of queries) expect(cq).toMatchObject({ hint: 'records_by_type', sort: { dateAdded: 1 }, filter: { collection: 'c1', dateAdded: { $gt: 7 } } });
+    expect(candidateQueries(q({ types: few }))).toHaveLength(1);
+    expect(candidateQueries(q({ types: many, ids: ['x-type-1--a'] }))).toHaveLength(1);
+    expect(typeGroups([])).toEqual([[]]);
   });
 
   test('when rivals are looked up, then they share the bound and spec filter, not the type, and group per id and spec version', () => {
@@ -123,39 +143,72 @@ describe('index use of every page query', () => {
     ['one type', q({ types: ['indicator'], after: 1 })],
     ['several types', q({ types: ['indicator', 'malware', 'relationship'], after: 1 })],
     ['many types', q({ types: Array.from({ length: 150 }, (_, i) => `x-${i}`) })],
+    ['regular, all types', q({ versions: LAST, after: 1, limit: 10 })],
+    ['regular, some types', q({ versions: LAST, types: ['indicator', 'malware'], limit: 10 })],
     ['ids', q({ ids: ['indicator--a', 'indicator--b'], after: 1 })],
     ['ids and types', q({ ids: ['indicator--a'], types: ['indicator'] })],
     ['instants', q({ versions: { all: false, first: false, last: false, at: ['2020'] } })],
   ];
   const keysOf = (name: string) => Object.keys(INDEXES.records.find((index) => index.name === name)!.key);
 
-  test.each(shapes)('when the query is %s, then its hint names an index whose leading keys are the filtered fields', (_name, query) => {
-    const cq = candidateQuery(query);
-    const keys = keysOf(cq.hint);
-    // The index bounds come from the leading keys: each must be filtered, or the scan covers the whole collection.
-    const bounded = cq.hint === INDEX.recordsByDate ? keys.slice(0, 1) : keys.slice(0, 2);
-    for (const key of bounded) expect(Object.keys(cq.filter)).toContain(key);
-    expect(keys[0]).toBe('collection');
+  const regularOf = (name: string) => ({ regular: name.startsWith('regular') });
+
+  test.each(shapes)('when the query is %s, then its hint names an index whose leading keys are the filtered fields', (name, query) => {
+    for (const cq of candidateQueries(query, regularOf(name))) {
+      const keys = keysOf(cq.hint);
+      // The index bounds come from the leading keys: each must be filtered, or the scan covers the whole collection.
+      const bounded = keys.slice(0, keys.indexOf('dateAdded') === 1 ? 1 : 2);
+      for (const key of bounded) expect(Object.keys(cq.filter)).toContain(key);
+      expect(keys[0]).toBe('collection');
+    }
   });
 
   test.each(shapes.filter(([, query]) => query.ids === undefined))(
     'when the query is %s, then the index delivers dateAdded order after its equality keys, so nothing is sorted in memory',
-    (_name, query) => {
-      const cq = candidateQuery(query);
-      const keys = keysOf(cq.hint);
-      expect(Object.keys(cq.sort)).toEqual(['dateAdded']);
-      expect(keys[keys.length - 1]).toBe('dateAdded');
-      // Every key before dateAdded is matched by equality (one value, or a list the planner merges one scan per value).
-      for (const key of keys.slice(0, -1)) {
-        const condition = (cq.filter as Record<string, unknown>)[key];
-        expect(typeof condition === 'string' || (typeof condition === 'object' && condition !== null && '$in' in condition)).toBe(true);
+    (name, query) => {
+      const [cq, ...others] = candidateQueries(query, regularOf(name));
+      for (const other of others) expect(other.hint).toBe(cq!.hint);
+      for (const one of [cq!, ...others]) {
+        const keys = keysOf(one.hint);
+        expect(Object.keys(one.sort)).toEqual(['dateAdded']);
+        const at = keys.indexOf('dateAdded');
+        expect(at).toBeGreaterThan(0);
+        // Every key before dateAdded is matched by equality (one value, or a list the planner merges one scan per value, at most 100).
+        for (const key of keys.slice(0, at)) {
+          const condition = (one.filter as Record<string, unknown>)[key];
+          const isList = typeof condition === 'object' && condition !== null && '$in' in condition;
+          expect(typeof condition === 'string' || condition === true || isList).toBe(true);
+          if (isList) expect((condition as { $in: unknown[] }).$in.length).toBeLessThanOrEqual(MAX_TYPE_SCANS);
+        }
       }
     },
   );
 
-  test('when rivals are grouped, then the match starts with the keys of records_by_version', () => {
+  test('when rivals are grouped, then the match starts with the keys of records_by_object', () => {
     const match = (rivalPipeline(q({ after: 3 }), ['a--1'])[0] as { $match: Record<string, unknown> }).$match;
     for (const key of keysOf(INDEX.recordsByVersion).slice(0, 2)) expect(Object.keys(match)).toContain(key);
+  });
+
+  test('when rivals are grouped, then every field the pipeline reads is a key of records_by_object, so no document is fetched', () => {
+    /** Field names in match keys and in `$field` references, anywhere in a stage. */
+    const fieldsOf = (node: unknown, inMatch: boolean): string[] => {
+      if (typeof node === 'string') return node.startsWith('$') && !node.startsWith('$$') ? [node.slice(1).split('.')[0]!] : [];
+      if (Array.isArray(node)) return node.flatMap((item) => fieldsOf(item, inMatch));
+      if (node === null || typeof node !== 'object') return [];
+      return Object.entries(node).flatMap(([key, value]) => [
+        ...(inMatch && !key.startsWith('$') ? [key.split('.')[0]!] : []),
+        ...fieldsOf(value, inMatch && key.startsWith('$') ? true : key === '$match'),
+      ]);
+    };
+    const keys = keysOf(INDEX.recordsByVersion);
+    for (const query of [q({ after: 3, specVersions: ['2.0', '2.1'] }), q({ versions: LAST }), q({ versions: FIRST, specVersions: 'all', after: 9 })]) {
+      const fields = new Set(rivalPipeline(query, ['a--1', 'a--2']).flatMap((stage) => fieldsOf(stage, false)));
+      expect(fields.size).toBeGreaterThanOrEqual(4);
+      for (const field of fields) expect([field, keys]).toEqual([field, expect.arrayContaining([field])]);
+    }
+    // The check itself sees an unindexed field (here `body`) where the pipeline could add one.
+    const widened = [{ $match: { collection: 'c1', body: 'x' } }, { $group: { _id: '$stixId', n: { $max: '$owner' } } }];
+    expect(new Set(widened.flatMap((stage) => fieldsOf(stage, false)))).toEqual(new Set(['collection', 'body', 'stixId', 'owner']));
   });
 
   test('when a page holds few records, then candidates are read in chunks of at least 100 and at most 1000', () => {
@@ -321,7 +374,7 @@ describe('selection core against a direct reading of docs/taxii.md#pipeline', ()
     expect(await pickPage({ limit: 1 }, sized([10, 10]), budget(1000))).toEqual({ picked: [{ size: 10 }], more: true });
     expect(await pickPage({ limit: 10, offset: 1 }, sized([5000, 10, 20]), budget(25))).toEqual({ picked: [{ size: 10 }], more: true });
     // The sizes are measured by the server: the bodies themselves are not asked for.
-    expect(candidateQuery(q({ withBody: false }), true, true).projection).toEqual({ _id: 1, dateAdded: 1, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1, size: { $strLenBytes: '$body' } });
+    expect(candidateQuery(q({ withBody: false }), { withId: true, sized: true }).projection).toEqual({ _id: 1, dateAdded: 1, stixId: 1, type: 1, version: 1, versionKey: 1, specVersion: 1, size: { $strLenBytes: '$body' } });
   });
 
   test('when a candidate is outranked in spec version or version, then isSelected follows the same rules', () => {

@@ -6,7 +6,7 @@
  * - dateAdded is strictly increasing per collection across processes and
  *   committed in that order (record-writer.ts);
  * - a page is read at one point in time (a snapshot session) through indexes
- *   only (record-reader.ts), and cursors carry no server state;
+ *   only (page-reader.ts), and cursors carry no server state;
  * - records carry their object's owner, their submitter and the `newest` mark,
  *   and deletes leave tombstones, in the write's transaction (record-writer.ts);
  *   a database written before them is upgraded at start-up (upgrade.ts).
@@ -15,7 +15,6 @@
 import { MongoClient, MongoError, type Collection, type Db } from 'mongodb';
 import { AccordError, StoreUnavailableError } from '../../errors';
 import { nowMicros, type MicroClock } from '../clock';
-import { OBJECTS_PER_PART } from '../contract';
 import type {
   AddOutcome,
   AuditEntry,
@@ -45,8 +44,7 @@ import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities } from './mongo-entities';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { dumpOf } from './record-docs';
-import { toStoredRecord } from './record-query';
-import { countSelected, findPage, findSizedPage } from './record-reader';
+import { PageReader } from './page-reader';
 import { RecordWriter } from './record-writer';
 import {
   COLLECTIONS,
@@ -60,7 +58,7 @@ import {
   type RecordDoc,
   type TombstoneDoc,
 } from './schema';
-import { describeMongoError, guard, inSnapshot, isDuplicateKey, KeyedQueue } from './transactions';
+import { describeMongoError, guard, isDuplicateKey, KeyedQueue } from './transactions';
 import { upgradeRecords } from './upgrade';
 
 export interface MongoOptions {
@@ -90,6 +88,7 @@ export class MongoStore implements Store {
   private readonly collections: Collection<CollectionDoc>;
   private readonly writer: RecordWriter;
   private readonly lifecycle: LifecycleReader;
+  private readonly pages: PageReader;
   private readonly entities: MongoEntities;
 
   private constructor(
@@ -102,6 +101,7 @@ export class MongoStore implements Store {
     const tombstones = db.collection<TombstoneDoc>(COLLECTIONS.tombstones);
     this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue() });
     this.lifecycle = new LifecycleReader(this.records, this.collections, tombstones);
+    this.pages = new PageReader(client, this.records, this.collections);
     this.entities = new MongoEntities({
       client,
       entities: db.collection(COLLECTIONS.entities),
@@ -157,41 +157,15 @@ export class MongoStore implements Store {
   }
 
   async findRecords(query: RecordQuery): Promise<RecordPage> {
-    return guard(async () => {
-      const { picked, more } = await inSnapshot(this.client, (session) => findPage(this.records, session, query));
-      return { records: picked.map(toStoredRecord), more };
-    });
+    return guard(() => this.pages.findRecords(query));
   }
 
-  /**
-   * The page of findRecords, in parts. The candidates come with their body's size
-   * instead of the body, the budget cuts the page, and then only the kept bodies
-   * are fetched, by _id in the same snapshot: a body past the budget is never read.
-   */
   async findObjectsText(query: RecordQuery, budgetBytes = Infinity): Promise<ObjectsText> {
-    return guard(() =>
-      inSnapshot(this.client, async (session) => {
-        const { picked, more } = await findSizedPage(this.records, session, query, budgetBytes);
-        if (picked.length === 0) return { parts: [], count: 0, more: false };
-        const docs = await this.records.find({ _id: { $in: picked.map((c) => c._id) } }, { session, projection: { body: 1 } }).toArray();
-        const bodies = new Map(docs.map((doc) => [doc._id.toHexString(), doc.body]));
-        const parts: string[] = [];
-        for (let i = 0; i < picked.length; i += OBJECTS_PER_PART) {
-          parts.push(picked.slice(i, i + OBJECTS_PER_PART).map((c) => bodies.get(c._id.toHexString())!).join(','));
-        }
-        return {
-          parts,
-          count: picked.length,
-          firstDateAdded: picked[0]!.dateAdded,
-          lastDateAdded: picked[picked.length - 1]!.dateAdded,
-          more,
-        };
-      }),
-    );
+    return guard(() => this.pages.findObjectsText(query, budgetBytes));
   }
 
   async countRecords(query: RecordQuery): Promise<number> {
-    return guard(() => inSnapshot(this.client, (session) => countSelected(this.records, session, query)));
+    return guard(() => this.pages.countRecords(query));
   }
 
   async deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {

@@ -9,8 +9,12 @@
 import type { Db, IndexDescription } from 'mongodb';
 import type { Submitter } from '../contract';
 
-/** 2: records have owners, submitters, validUntilKey and the `newest` mark, and deletes leave tombstones (see upgrade.ts). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: records have owners, submitters, validUntilKey and the `newest` mark, and deletes leave tombstones.
+ * 3: collection counters hold exact object counts and the irregular records (`counted`), and the index
+ * of an object's versions is no longer unique (see upgrade.ts).
+ */
+export const SCHEMA_VERSION = 3;
 
 export const COLLECTIONS = {
   records: 'records',
@@ -81,6 +85,8 @@ export interface CollectionDoc {
   irregular?: number;
   /** `objects`, `objectsByType` and `irregular` are exact: written since schema version 3 or set by its upgrade. */
   counted?: boolean;
+  /** Bumped by the upgrade's transactions, which take the counter without counting as writes (upgrade.ts). */
+  upgrades?: number;
 }
 
 export interface StatusDoc {
@@ -130,10 +136,13 @@ export const SECRET_PREFIX = 'secret:';
 
 export const INDEX = {
   recordsByDate: 'records_by_date',
-  recordsByVersion: 'records_by_version',
+  /** An object's versions; named records_by_object since schema version 3, when it stopped being unique. */
+  recordsByVersion: 'records_by_object',
   recordsByType: 'records_by_type',
   versionlessRecords: 'records_versionless',
+  versionedRecords: 'records_versioned',
   newestRecords: 'newest_records',
+  newestByType: 'newest_by_type',
   tombstonesByTime: 'tombstones_by_time',
   statusesByExpiry: 'statuses_by_expiry',
   entitiesById: 'entities_by_id',
@@ -147,8 +156,10 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   records: [
     // Pages in dateAdded order, the keyset cursor; unique, as dateAdded is per collection.
     { name: INDEX.recordsByDate, key: { collection: 1, dateAdded: 1 }, unique: true },
-    // An object's versions: match[id], rival versions in version selection, duplicates, hasObject.
-    { name: INDEX.recordsByVersion, key: { collection: 1, stixId: 1, versionKey: 1 }, unique: true },
+    // An object's versions: match[id], duplicates, hasObject, and the rival aggregation of version
+    // selection, which it covers (every field the pipeline reads is a key: record-query.ts). Not unique:
+    // a versioned record may carry the version the server gave a version-less one of its id, as in SQLite.
+    { name: INDEX.recordsByVersion, key: { collection: 1, stixId: 1, versionKey: 1, specVersion: 1, dateAdded: 1 } },
     // match[type] pages: one ordered scan per type, merged in dateAdded order.
     { name: INDEX.recordsByType, key: { collection: 1, type: 1, dateAdded: 1 } },
     // An object without a version has exactly one record (docs/taxii.md#versioning): enforced under concurrency.
@@ -158,9 +169,20 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
       unique: true,
       partialFilterExpression: { versionless: true },
     },
+    // A versioned record is unique by id and version (docs/taxii.md#versioning): the backstop under concurrency.
+    // `versionless` (false in every entry) keeps its key pattern apart from version 2's records_by_version,
+    // which stands beside it until the upgrade drops it: not every server accepts two indexes of one pattern.
+    {
+      name: INDEX.versionedRecords,
+      key: { collection: 1, stixId: 1, versionKey: 1, versionless: 1 },
+      unique: true,
+      partialFilterExpression: { versionless: false },
+    },
     // findExpired: each object's newest record in dateAdded order, validUntilKey tested in the index. One
     // index for both conditions: each costs a new version of a stored object one more index update.
     { name: INDEX.newestRecords, key: { collection: 1, newest: 1, dateAdded: 1, validUntilKey: 1 }, partialFilterExpression: { newest: true } },
+    // match[type] pages and counts of `version=last` on a regular collection (regular-reads.ts).
+    { name: INDEX.newestByType, key: { collection: 1, newest: 1, type: 1, dateAdded: 1 }, partialFilterExpression: { newest: true } },
   ],
   collections: [],
   statuses: [{ name: INDEX.statusesByExpiry, key: { expiresAt: 1 } }],
@@ -175,6 +197,13 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   tombstones: [{ name: INDEX.tombstonesByTime, key: { collection: 1, removedAt: 1 }, unique: true }],
   meta: [],
 };
+
+/**
+ * Indexes on `records` of earlier schema versions, dropped by the upgrade (upgrade.ts). Schema
+ * version 2's records_by_version was unique on (collection, stixId, versionKey), version-less
+ * records included.
+ */
+export const RETIRED_RECORD_INDEXES = ['records_by_version'];
 
 /** Creates the collections' indexes; idempotent, so every instance runs it at start-up. */
 export async function ensureIndexes(db: Db): Promise<void> {
