@@ -136,12 +136,12 @@ export class KeyedQueue {
     }
     this.pending += 1;
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work);
+    // The place is given back before the caller hears the outcome.
+    const result = previous.then(work).finally(() => (this.pending -= 1));
     const tail = result.then(
       () => undefined,
       () => undefined,
     );
-    void tail.then(() => (this.pending -= 1));
     this.tails.set(key, tail);
     void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
