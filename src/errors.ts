@@ -26,6 +26,12 @@ export type ErrorCode =
 export type ErrorDetails = Record<string, string | number | boolean | string[]>;
 
 export class AccordError extends Error {
+  /**
+   * What went wrong in words not fit for the caller (a database driver's code and message, which
+   * may name hosts, indexes and stored values): logged with the request id, never sent.
+   */
+  readonly diagnostic?: string;
+
   constructor(
     readonly code: ErrorCode,
     /** Short phrase for the TAXII error `title`. */
@@ -33,10 +39,18 @@ export class AccordError extends Error {
     /** The cause and the fix, safe to show to the caller. */
     message: string,
     readonly details?: ErrorDetails,
+    options: { diagnostic?: string } = {},
   ) {
     super(message);
     this.name = new.target.name;
+    if (options.diagnostic !== undefined) this.diagnostic = options.diagnostic;
   }
+}
+
+/** An error as the log should have it: its name and message, then its diagnostic when it has one. */
+export function logTextOf(error: unknown): string {
+  const text = String(error);
+  return error instanceof AccordError && error.diagnostic !== undefined ? `${text} (${error.diagnostic})` : text;
 }
 
 export class UnauthenticatedError extends AccordError {
@@ -127,8 +141,12 @@ export class RequestTimeoutError extends AccordError {
 }
 
 export class StoreUnavailableError extends AccordError {
-  constructor(message: string) {
-    super('store_unavailable', 'Service Unavailable', message);
+  /** Sent as Retry-After when set: the failure is expected to pass (docs/deployment.md#errors-timeouts-and-bounds). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, options: { retryAfterSeconds?: number; diagnostic?: string } = {}) {
+    super('store_unavailable', 'Service Unavailable', message, undefined, options.diagnostic === undefined ? {} : { diagnostic: options.diagnostic });
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -11,6 +11,7 @@ import { Admin } from './admin/perform';
 import { seedIfEmpty } from './admin/seed';
 import { AuditTrail } from './audit/audit-trail';
 import type { Config } from './config/schema';
+import { logTextOf } from './errors';
 import { createApp } from './http/app';
 import { Identifier } from './identity/identify';
 import { LoginThrottle } from './identity/login-throttle';
@@ -140,9 +141,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     bodyRate: { minBytesPerSecond: config.server.body_min_bytes_per_second, windowSeconds: config.server.body_rate_window_seconds },
   });
   const purge = setInterval(() => {
-    store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: String(error) }));
+    store.purgeStatuses(clock()).catch((error: unknown) => log.warn('status purge failed', { error: logTextOf(error) }));
     // Tombstones stay at least as long as status resources (docs/trust.md#tombstones).
-    store.purgeTombstones(clock() - ctx.statusRetentionMicros).catch((error: unknown) => log.warn('tombstone purge failed', { error: String(error) }));
+    store.purgeTombstones(clock() - ctx.statusRetentionMicros).catch((error: unknown) => log.warn('tombstone purge failed', { error: logTextOf(error) }));
   }, HOUR_MICROS / 1000);
   purge.unref();
   const sweeping = startSweeps(retention, config.retention.sweep_interval_minutes, log);
@@ -172,7 +173,7 @@ function startSweeps(retention: RetentionSweep, minutes: number, log: Logger): {
       const swept = await retention.run();
       if (swept.length > 0) log.info('retention sweep', { collections: swept.length, objects: swept.reduce((n, s) => n + s.objects, 0) });
     } catch (error) {
-      log.warn('retention sweep failed', { error: String(error) });
+      log.warn('retention sweep failed', { error: logTextOf(error) });
     } finally {
       running = undefined;
     }

@@ -20,7 +20,7 @@
  * with it.
  */
 
-import { AuditUnavailableError } from '../errors';
+import { AuditUnavailableError, logTextOf } from '../errors';
 import { isLocalOperator, type Actor } from '../identity/principal';
 import type { Logger } from '../log/logger';
 import { formatMicros } from '../stix/timestamp';
@@ -176,7 +176,7 @@ export class AuditTrail {
     this.outage.failedAt = Date.now();
     const waiting = batch.filter((p) => p.waiter !== undefined);
     this.outage.unconfirmed += waiting.length;
-    this.log.error('audit write failed; changes are refused until the trail can be written', { error: String(error), entries: batch.length });
+    this.log.error('audit write failed; changes are refused until the trail can be written', { error: logTextOf(error), entries: batch.length });
     // Kept in order before what was recorded since; a waiting change is answered now instead.
     this.pending.unshift(...batch.filter((p) => p.waiter === undefined));
     const unconfirmed = new AuditUnavailableError(

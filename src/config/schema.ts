@@ -100,6 +100,16 @@ export const CONFIG_SCHEMA = {
           properties: {
             uri: text('MongoDB connection string, e.g. mongodb://db1,db2,db3/?replicaSet=rs0 (a replica set: transactions are required).'),
             database: text('Database name.', { default: 'accord' }),
+            // docs/deployment.md#errors-timeouts-and-bounds; the same defaults as src/store/mongodb/client-settings.ts.
+            server_selection_timeout_seconds: int('How long an operation waits for a primary (and then for a free connection) before it fails with 503; also how long start-up waits.', 1, 5, 300),
+            connect_timeout_seconds: int('How long opening a connection to a member may take; also bounds the driver\'s heartbeats, which notice a member that stopped answering.', 1, 10, 300),
+            socket_timeout_seconds: int('How long one operation may wait for a reply on its connection (0: no limit; keep above the longest index build at start-up).', 0, 0, 86400),
+            max_pool_size: int('Connections per member of the replica set, at most.', 1, 100, 10000),
+            write_concern_timeout_seconds: int('wtimeout of the majority write concern: a write that no majority has acknowledged by then fails with 503 (it may still be applied).', 1, 10, 300),
+            commit_timeout_seconds: int('maxCommitTimeMS of each transaction commit.', 1, 10, 300),
+            transaction_timeout_seconds: int('How long a transaction is tried again after write conflicts and failovers before the request fails with 503.', 1, 10, 600),
+            health_timeout_seconds: int('How long the health check waits for the database\'s ping before answering 503.', 1, 2, 60),
+            max_queued_writes: int('Writes waiting in one instance for the database, all collections together; one more is refused with 503 and Retry-After.', 1, 1000, 1000000),
           },
         },
       },

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
-import { AccordError, MethodNotAllowedError, RangeNotSatisfiableError, TooManyRequestsError, type ErrorCode } from '../errors';
+import { AccordError, MethodNotAllowedError, RangeNotSatisfiableError, StoreUnavailableError, TooManyRequestsError, type ErrorCode } from '../errors';
 import type { Logger } from '../log/logger';
 import { TAXII20_MEDIA_TYPE } from '../taxii/media-types';
 import { sendTaxii } from './respond';
@@ -44,8 +44,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const status = statusOf(known.code);
     const requestId = req.accord?.id;
     // A damaged store is logged once, when it is found (docs/reliability.md#damaged-stores); the access log has each refusal.
+    // A diagnostic (a database driver's words) goes to the log only, under the request id the caller gets as error_id.
+    const diagnostic = known.diagnostic === undefined ? {} : { diagnostic: known.diagnostic };
     if (status >= 500 && known.code !== 'store_damaged') {
-      log.error('request failed', { request_id: requestId, error: (error as Error)?.stack ?? String(error) });
+      log.error('request failed', { request_id: requestId, error: (error as Error)?.stack ?? String(error), ...diagnostic });
+    } else if (known.diagnostic !== undefined) {
+      log.warn('request refused by the store', { request_id: requestId, error: String(known), ...diagnostic });
     }
     if (res.headersSent) {
       res.destroy();
@@ -53,7 +57,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (status === 401) res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     if (known instanceof MethodNotAllowedError) res.setHeader('Allow', known.allowed.join(', '));
-    if (known instanceof TooManyRequestsError) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+    const retryAfter = known instanceof TooManyRequestsError || known instanceof StoreUnavailableError ? known.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (known instanceof RangeNotSatisfiableError) res.setHeader('Content-Range', `items */${known.total}`);
     if (known.code === 'payload_too_large' || known.code === 'request_timeout' || isLargeBodyPending(req)) res.setHeader('Connection', 'close');
     const body: Record<string, unknown> = {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors';
 import type { MicroClock } from './clock';
 import type { Store } from './contract';
+// Types and plain values only: importing it does not load the MongoDB driver.
+import { DEFAULT_MONGO_LIMITS, type MongoLimits } from './mongodb/client-settings';
 import { DamageGuard, type DamageEvents } from './damage-guard';
 import { checkStoreFile, openInDataDir, type CheckReport } from './sqlite/data-dir';
 import type { IntegrityDepth } from './sqlite/integrity';
@@ -14,7 +16,22 @@ export interface StoreSettings {
   backend: 'sqlite' | 'mongodb';
   data_dir: string;
   sqlite: { file: string; synchronous: 'FULL' | 'NORMAL'; cache_mb: number; check_on_start: IntegrityDepth | 'off'; check_wait_seconds: number };
-  mongodb: { uri?: string; database: string };
+  mongodb: MongoSettings;
+}
+
+/** The `store.mongodb` section; a bound left out takes its default (docs/deployment.md#errors-timeouts-and-bounds). */
+export interface MongoSettings {
+  uri?: string;
+  database: string;
+  server_selection_timeout_seconds?: number;
+  connect_timeout_seconds?: number;
+  socket_timeout_seconds?: number;
+  max_pool_size?: number;
+  write_concern_timeout_seconds?: number;
+  commit_timeout_seconds?: number;
+  transaction_timeout_seconds?: number;
+  health_timeout_seconds?: number;
+  max_queued_writes?: number;
 }
 
 /**
@@ -40,7 +57,7 @@ export async function openStore(settings: StoreSettings, events: DamageEvents, c
       if (settings.mongodb.uri === undefined) {
         throw new ConfigError(['store.mongodb.uri: required when store.backend is mongodb (or set MONGODB_URI)']);
       }
-      return new DamageGuard(await openMongo(settings.mongodb.uri, settings.mongodb.database, clock), events);
+      return new DamageGuard(await openMongo(settings.mongodb.uri, settings.mongodb.database, clock, mongoLimitsOf(settings.mongodb)), events);
   }
 }
 
@@ -92,8 +109,25 @@ export function describeStoreLocation(location: StoreLocation): string {
   return `mongodb:${location.uri.replace(/\/\/[^@/]*@/, '//***@')}#${location.database}`;
 }
 
-async function openMongo(uri: string, database: string, clock?: MicroClock): Promise<Store> {
+async function openMongo(uri: string, database: string, clock?: MicroClock, limits?: MongoLimits): Promise<Store> {
   // Loaded on demand, so that SQLite deployments never load the MongoDB driver.
   const { MongoStore } = await import('./mongodb/mongo-store');
-  return MongoStore.open({ uri, database, ...(clock ? { clock } : {}) });
+  return MongoStore.open({ uri, database, ...(clock ? { clock } : {}), ...(limits ? { limits } : {}) });
+}
+
+/** The configured bounds in the store's terms (milliseconds). */
+export function mongoLimitsOf(settings: MongoSettings): MongoLimits {
+  const d = DEFAULT_MONGO_LIMITS;
+  const ms = (seconds: number | undefined, fallback: number) => (seconds === undefined ? fallback : seconds * 1000);
+  return {
+    serverSelectionTimeoutMs: ms(settings.server_selection_timeout_seconds, d.serverSelectionTimeoutMs),
+    connectTimeoutMs: ms(settings.connect_timeout_seconds, d.connectTimeoutMs),
+    socketTimeoutMs: ms(settings.socket_timeout_seconds, d.socketTimeoutMs),
+    maxPoolSize: settings.max_pool_size ?? d.maxPoolSize,
+    writeConcernTimeoutMs: ms(settings.write_concern_timeout_seconds, d.writeConcernTimeoutMs),
+    commitTimeoutMs: ms(settings.commit_timeout_seconds, d.commitTimeoutMs),
+    transactionTimeoutMs: ms(settings.transaction_timeout_seconds, d.transactionTimeoutMs),
+    healthTimeoutMs: ms(settings.health_timeout_seconds, d.healthTimeoutMs),
+    maxQueuedWrites: settings.max_queued_writes ?? d.maxQueuedWrites,
+  };
 }

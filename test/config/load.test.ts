@@ -56,7 +56,23 @@ test('when a minimal configuration is given, then every default applies', () => 
     body_rate_window_seconds: 20,
     keep_alive_timeout_seconds: 65,
   });
-  expect(config.store).toEqual({ backend: 'sqlite', data_dir: 'data', sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32, check_on_start: 'quick', check_wait_seconds: 1 }, mongodb: { database: 'accord' } });
+  expect(config.store).toEqual({
+    backend: 'sqlite',
+    data_dir: 'data',
+    sqlite: { file: 'accord.db', synchronous: 'FULL', cache_mb: 32, check_on_start: 'quick', check_wait_seconds: 1 },
+    mongodb: {
+      database: 'accord',
+      server_selection_timeout_seconds: 5,
+      connect_timeout_seconds: 10,
+      socket_timeout_seconds: 0,
+      max_pool_size: 100,
+      write_concern_timeout_seconds: 10,
+      commit_timeout_seconds: 10,
+      transaction_timeout_seconds: 10,
+      health_timeout_seconds: 2,
+      max_queued_writes: 1000,
+    },
+  });
   expect(config.taxii.default_page_size).toBe(1000);
   expect(config.taxii.max_page_size).toBe(1000);
   expect(config.taxii.status_retention_hours).toBe(168);
@@ -110,7 +126,7 @@ test.each<[string, (doc: any) => void, string]>([
 test('when MONGODB_URI and ACCORD_STORE_BACKEND are set, then they select MongoDB', () => {
   const config = buildConfig(baseConfig(), 'test.yaml', { MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', ACCORD_STORE_BACKEND: 'mongodb' });
   expect(config.store.backend).toBe('mongodb');
-  expect(config.store.mongodb).toEqual({ uri: 'mongodb://db:27017/?replicaSet=rs0', database: 'accord' });
+  expect(config.store.mongodb).toEqual({ ...buildConfig({}, 'min.yaml').store.mongodb, uri: 'mongodb://db:27017/?replicaSet=rs0', database: 'accord' });
 });
 
 test('when an environment variable is malformed, then the problem names the variable', () => {

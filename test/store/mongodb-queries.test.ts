@@ -417,11 +417,11 @@ describe('queues and errors', () => {
     expect(log).toEqual(['first starts', 'other starts', 'first fails', 'second starts']);
   });
 
-  test('when the driver fails, then the store reports StoreUnavailable with the code name; Accord errors pass unchanged', async () => {
+  test('when the driver fails, then the store reports StoreUnavailable with the code name in its diagnostic; Accord errors pass unchanged', async () => {
     const conflict = new MongoServerError({ message: 'Write conflict during plan execution', code: 112, codeName: 'WriteConflict' });
     await expect(guard(async () => Promise.reject(conflict))).rejects.toMatchObject({
       code: 'store_unavailable',
-      message: 'The MongoDB store failed: WriteConflict: Write conflict during plan execution',
+      diagnostic: 'MongoServerError WriteConflict (112): Write conflict during plan execution',
     });
     const own = new ConflictError('taken');
     await expect(guard(async () => Promise.reject(own))).rejects.toBe(own);

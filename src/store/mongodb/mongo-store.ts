@@ -12,7 +12,7 @@
  *   a database written before them is upgraded at start-up (upgrade.ts).
  */
 
-import { MongoClient, MongoError, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoError, MongoServerSelectionError, type Collection, type Db } from 'mongodb';
 import { AccordError, StoreUnavailableError } from '../../errors';
 import { nowMicros, type MicroClock } from '../clock';
 import type {
@@ -40,8 +40,11 @@ import type {
   VersionProvenance,
 } from '../contract';
 import { formatMicros } from '../../stix/timestamp';
+import { clientOptionsOf, DEFAULT_MONGO_LIMITS, writeConcernOf, type MongoLimits } from './client-settings';
+import { describeMongoError, STORE_RETRY_AFTER_SECONDS } from './error-kinds';
 import { LifecycleReader } from './lifecycle-reader';
-import { MongoEntities } from './mongo-entities';
+import { MongoEntities, type EntityCollections } from './mongo-entities';
+import { newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy } from './open-checks';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { dumpOf } from './record-docs';
 import { PageReader } from './page-reader';
@@ -58,7 +61,7 @@ import {
   type RecordDoc,
   type TombstoneDoc,
 } from './schema';
-import { describeMongoError, guard, isDuplicateKey, KeyedQueue } from './transactions';
+import { guard, isDuplicateKey, KeyedQueue, setTransactionPolicy, transactionPolicyOf } from './transactions';
 import { upgradeRecords } from './upgrade';
 
 export interface MongoOptions {
@@ -66,6 +69,8 @@ export interface MongoOptions {
   uri: string;
   database: string;
   clock?: MicroClock;
+  /** The configured bounds (docs/deployment.md#errors-timeouts-and-bounds); the defaults otherwise. */
+  limits?: MongoLimits;
 }
 
 const DUMP_FIELDS = {
@@ -95,28 +100,25 @@ export class MongoStore implements Store {
     private readonly client: MongoClient,
     private readonly db: Db,
     clock: MicroClock,
+    private readonly limits: MongoLimits,
   ) {
     this.records = db.collection<RecordDoc>(COLLECTIONS.records);
     this.collections = db.collection<CollectionDoc>(COLLECTIONS.collections);
     const tombstones = db.collection<TombstoneDoc>(COLLECTIONS.tombstones);
-    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue() });
+    const queue = new KeyedQueue(limits.maxQueuedWrites);
+    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue });
     this.lifecycle = new LifecycleReader(this.records, this.collections, tombstones);
     this.pages = new PageReader(client, this.records, this.collections);
-    this.entities = new MongoEntities({
-      client,
-      entities: db.collection(COLLECTIONS.entities),
-      audit: db.collection(COLLECTIONS.audit),
-      statuses: db.collection(COLLECTIONS.statuses),
-      counters: db.collection(COLLECTIONS.meta),
-      secrets: db.collection(COLLECTIONS.meta),
-    });
+    this.entities = new MongoEntities(entityCollectionsOf(client, db));
   }
 
   /** Connects, checks for a replica set, and creates the indexes and counters if missing. */
   static async open(options: MongoOptions): Promise<MongoStore> {
+    const limits = options.limits ?? DEFAULT_MONGO_LIMITS;
     let client: MongoClient | undefined;
     try {
-      client = new MongoClient(options.uri, { appName: 'accord', ignoreUndefined: true });
+      client = new MongoClient(options.uri, clientOptionsOf(limits));
+      setTransactionPolicy(client, transactionPolicyOf(limits));
       await client.connect();
       const hello = await client.db('admin').command({ hello: 1 });
       if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
@@ -124,10 +126,14 @@ export class MongoStore implements Store {
           'MongoDB is running as a standalone server: Accord needs a replica set for transactions (a single-node replica set is enough; start mongod with --replSet and run rs.initiate()).',
         );
       }
-      // Majority writes: a snapshot read (majority-committed data) then sees every acknowledged write.
-      const db = client.db(options.database, { writeConcern: { w: 'majority' } });
-      await ensureIndexes(db);
+      const db = client.db(options.database, { writeConcern: writeConcernOf(limits) });
       const counters = db.collection<CounterDoc>(COLLECTIONS.meta);
+      // Before anything is written: a newer Accord may have changed what the indexes and documents are.
+      const stored = (await counters.findOne({ _id: META_SCHEMA_VERSION }))?.value;
+      if (stored !== undefined && schemaStepOf(stored, SCHEMA_VERSION) === 'newer') {
+        throw new StoreUnavailableError(`Cannot open the MongoDB store: ${newerSchemaMessage(options.database, stored, SCHEMA_VERSION)}`);
+      }
+      await ensureIndexes(db);
       for (const [id, value] of [
         [META_SCHEMA_VERSION, SCHEMA_VERSION],
         [META_AUDIT_SEQ, 0],
@@ -143,10 +149,15 @@ export class MongoStore implements Store {
       }
       const clock = options.clock ?? nowMicros;
       await ensureOrigin(db, formatMicros(clock()));
-      return new MongoStore(client, db, clock);
+      return new MongoStore(client, db, clock, limits);
     } catch (error) {
       await client?.close().catch(() => undefined);
       if (error instanceof AccordError) throw error;
+      const replicaSet = replicaSetOf(options.uri);
+      if (error instanceof MongoServerSelectionError && replicaSet !== undefined) {
+        const servers = serversSeenBy(error);
+        throw new StoreUnavailableError(`Cannot open the MongoDB store (database ${options.database}): ${noPrimaryMessage(replicaSet, limits.serverSelectionTimeoutMs, servers)}`);
+      }
       const reason = error instanceof MongoError ? describeMongoError(error) : String(error);
       throw new StoreUnavailableError(`Cannot open the MongoDB store (database ${options.database}): ${reason}`);
     }
@@ -288,13 +299,46 @@ export class MongoStore implements Store {
     return guard(() => markSeeded(this.db));
   }
 
+  /** Within its own bound, shorter than server selection: a load balancer's probe must not hang on an outage. */
   async ping(): Promise<void> {
     return guard(async () => {
-      await this.db.command({ ping: 1 });
+      await withinTime(this.db.command({ ping: 1 }), this.limits.healthTimeoutMs);
     });
   }
 
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/**
+ * Entities (organisations, users, keys, partnerships), statuses, the audit trail and the `meta`
+ * documents are read with majority read concern: an instance never acts on a write that a
+ * failover could still roll back (a key, a partnership, an audit head that would then never have
+ * existed). Inside transactions the transaction's snapshot applies instead; records are read
+ * through snapshot sessions (already majority-committed data), which a collection-level read
+ * concern would contradict, so they keep the default.
+ */
+export function entityCollectionsOf(client: MongoClient, db: Db): EntityCollections {
+  const majority = { readConcern: { level: 'majority' } } as const;
+  return {
+    client,
+    entities: db.collection(COLLECTIONS.entities, majority),
+    audit: db.collection(COLLECTIONS.audit, majority),
+    statuses: db.collection(COLLECTIONS.statuses, majority),
+    counters: db.collection(COLLECTIONS.meta, majority),
+    secrets: db.collection(COLLECTIONS.meta, majority),
+  };
+}
+
+/** The work's outcome, or a transient 503 once `ms` have passed (the work itself ends on its own, within the driver's bounds). */
+export function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError(`The store did not answer within ${ms} ms.`, { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS })),
+      ms,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
