@@ -44,9 +44,10 @@ import { formatMicros } from '../../stix/timestamp';
 import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities } from './mongo-entities';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
-import { dumpOf } from './record-docs';
+import { dumpOf, exportFind } from './record-docs';
 import { toStoredRecord } from './record-query';
 import { countSelected, findPage, findSizedPage } from './record-reader';
+import { RecordDeleter } from './record-deleter';
 import { RecordWriter } from './record-writer';
 import {
   COLLECTIONS,
@@ -70,25 +71,11 @@ export interface MongoOptions {
   clock?: MicroClock;
 }
 
-const DUMP_FIELDS = {
-  _id: 0,
-  stixId: 1,
-  type: 1,
-  version: 1,
-  versionKey: 1,
-  specVersion: 1,
-  versionless: 1,
-  dateAdded: 1,
-  body: 1,
-  owner: 1,
-  submitter: 1,
-  validUntilKey: 1,
-} as const;
-
 export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly collections: Collection<CollectionDoc>;
   private readonly writer: RecordWriter;
+  private readonly deleter: RecordDeleter;
   private readonly lifecycle: LifecycleReader;
   private readonly entities: MongoEntities;
 
@@ -100,13 +87,16 @@ export class MongoStore implements Store {
     this.records = db.collection<RecordDoc>(COLLECTIONS.records);
     this.collections = db.collection<CollectionDoc>(COLLECTIONS.collections);
     const tombstones = db.collection<TombstoneDoc>(COLLECTIONS.tombstones);
-    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue() });
+    const writing = { client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue() };
+    this.writer = new RecordWriter(writing);
+    this.deleter = new RecordDeleter(writing);
     this.lifecycle = new LifecycleReader(this.records, this.collections, tombstones);
     this.entities = new MongoEntities({
       client,
       entities: db.collection(COLLECTIONS.entities),
       audit: db.collection(COLLECTIONS.audit),
       statuses: db.collection(COLLECTIONS.statuses),
+      statusParts: db.collection(COLLECTIONS.statusParts),
       counters: db.collection(COLLECTIONS.meta),
       secrets: db.collection(COLLECTIONS.meta),
     });
@@ -195,7 +185,7 @@ export class MongoStore implements Store {
   }
 
   async deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {
-    return guard(() => this.writer.delete(query, removal));
+    return guard(() => this.deleter.delete(query, removal));
   }
 
   async provenance(collectionId: string, id: string): Promise<VersionProvenance[]> {
@@ -282,10 +272,9 @@ export class MongoStore implements Store {
 
   async exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]> {
     return guard(async () => {
-      const filter = after === undefined ? { collection: collectionId } : { collection: collectionId, dateAdded: { $gt: after } };
-      const docs = await this.records
-        .find<Omit<RecordDoc, 'collection'>>(filter, { sort: { dateAdded: 1 }, limit, hint: INDEX.recordsByDate, projection: DUMP_FIELDS })
-        .toArray();
+      const find = exportFind(collectionId, after, limit);
+      if (find === null) return [];
+      const docs = await this.records.find<Omit<RecordDoc, 'collection'>>(find.filter, find.options).toArray();
       return docs.map(dumpOf);
     });
   }
