@@ -9,6 +9,7 @@ import { OBJECTS_PER_PART, type NewRecord, type RecordQuery, type Store, type St
 import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
 import { auditChainCases } from './audit-chain.cases';
+import { boundsCases } from './bounds.cases';
 import { lifecycleCases } from './lifecycle.cases';
 import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
@@ -588,6 +589,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
     });
 
     lifecycleCases(() => ({ store, coll }));
+    boundsCases(() => ({ store, coll }));
     auditChainCases(() => ({ store, harness: h }));
   });
 }
