@@ -12,6 +12,7 @@ import { expiryFinds } from '../../src/store/mongodb/lifecycle-query';
 import { statusesFind } from '../../src/store/mongodb/mongo-entities';
 import { exportFind } from '../../src/store/mongodb/record-docs';
 import { DELETE_CHUNK, deleteChunks } from '../../src/store/mongodb/record-deleter';
+import { pickPage } from '../../src/store/mongodb/record-reader';
 import { checkStorable } from '../../src/store/mongodb/record-writer';
 import { COLLECTIONS, INDEXES } from '../../src/store/mongodb/schema';
 import { partId, partsOf, splitText, STATUS_PART_CHARS, statusDocs, statusFrom } from '../../src/store/mongodb/status-parts';
@@ -164,6 +165,19 @@ describe('limits of 0', () => {
     expect(exportFind('c1', undefined, 0)).toBeNull();
     expect(statusesFind(undefined, 0)).toBeNull();
     expect(expiryFinds({ collectionId: 'c1', addedBefore: 500, validUntilBefore: '2026', limit: 0 })).toEqual([]);
+  });
+
+  test('when a page asks for none, then it holds none, says whether one follows, and reads no further than that one', async () => {
+    let read = 0;
+    async function* selected(): AsyncGenerator<number> {
+      for (let i = 0; i < 10; i++) {
+        read += 1;
+        yield i;
+      }
+    }
+    expect(await pickPage({ limit: 0 }, selected())).toEqual({ picked: [], more: true });
+    expect(read).toBe(1);
+    expect(await pickPage({ limit: 0 }, (async function* () {})())).toEqual({ picked: [], more: false });
   });
 
   test('when a read asks for some, then its limit is passed as it is', () => {
