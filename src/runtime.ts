@@ -93,7 +93,7 @@ export async function openCore(config: Config, options: RuntimeOptions = {}): Pr
     admin,
     retention,
     close: async () => {
-      await audit.flush();
+      await audit.close();
       await store.close();
     },
   };

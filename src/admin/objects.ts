@@ -117,6 +117,7 @@ const retract = defineAction({ body: RETRACT_BODY, params: ['partnership', 'coll
       ],
       acting,
     );
+    if (outcome?.kind === 'too-large') throw new UnprocessableContentError(`The revoked version of ${input.objectId} would be ${outcome.bytes} bytes, over the store's limit per object.`);
     if (outcome?.kind !== 'added') throw new ConflictError(`${input.objectId} changed meanwhile; try again.`);
     return { id: input.objectId, collection: collection.id, partnership: input.partnership, version, dateAdded: outcome.dateAdded, reason: input.reason };
   },

@@ -113,6 +113,19 @@ export class AuditTrail {
     return this.write();
   }
 
+  /**
+   * At shutdown: writes what is pending. Entries kept while the trail cannot be
+   * written would otherwise end with the process; they go to the log instead,
+   * whole (an entry holds no credential or object content), so none is lost unseen.
+   */
+  async close(): Promise<void> {
+    await this.write();
+    const unwritten = this.pending.splice(0).map((p) => p.entry);
+    if (unwritten.length > 0) {
+      this.log.error('audit entries not written at shutdown: the trail could not be written; they are logged here instead', { entries: unwritten, since: this.outage?.since });
+    }
+  }
+
   private entryOf(actor: Actor, event: AuditEvent): AuditEntry {
     const entry: AuditEntry = { time: formatMicros(this.clock()), ...clip(event) };
     if (isLocalOperator(actor)) entry.user = actor;

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { addAdminKeywords } from '../admin/body-schema';
 import { seedProblems } from '../admin/seed';
 import { ConfigError } from '../errors';
+import { MAX_STORED_OBJECT_BYTES } from '../store/contract';
 import { CONFIG_SCHEMA, ENV_OVERRIDES, type Config } from './schema';
 
 const validateSchema = addAdminKeywords(new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true })).compile(CONFIG_SCHEMA);
@@ -60,6 +61,11 @@ function crossKeyProblems(config: Config): string[] {
   const problems = seedProblems(config.seed);
   if (config.store.backend === 'mongodb' && config.store.mongodb.uri === undefined) {
     problems.push('store.mongodb.uri: required when store.backend is mongodb (or set MONGODB_URI)');
+  }
+  if (config.taxii.max_object_size > MAX_STORED_OBJECT_BYTES) {
+    problems.push(
+      `taxii.max_object_size: must be at most ${MAX_STORED_OBJECT_BYTES} bytes (16 MiB less 64 KiB), the largest object a store keeps (MongoDB holds a record in one document of at most 16 MiB); got ${config.taxii.max_object_size}`,
+    );
   }
   return problems;
 }

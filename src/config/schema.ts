@@ -167,7 +167,7 @@ export const CONFIG_SCHEMA = {
         default_page_size: int('Objects per page when a request has no limit (single-page clients get whole feed windows); capped at max_page_size.', 1, 1000),
         max_page_size: int('Largest page served; larger limits are capped.', 1, 1000, 100000),
         max_content_length: int('Default largest Add Objects body of a partnership, in bytes; chosen so the worst case fits the memory target (docs/reliability.md#memory).', 1, 16777216),
-        max_object_size: int('Largest object in an Add Objects body, in bytes of JSON text; a larger one is refused alone (object-too-large).', 1, 10485760),
+        max_object_size: int('Largest object in an Add Objects body, in bytes of JSON text; a larger one is refused alone (object-too-large). At most 16711680 (16 MiB less 64 KiB), the largest object a store keeps.', 1, 10485760),
         page_budget_bytes: int('A page of objects ends early, with more and next, before the object that would take its texts past this many bytes; one larger object comes alone.', 1024, 4194304),
         status_retention_hours: int('How long status resources are kept (at least 24 h, TAXII 2.1 §4.3).', 24, 168),
       },

@@ -82,12 +82,34 @@ export function actsFor(mayActFor: MayActFor, owner: string): boolean {
   return mayActFor.includes(owner) || (owner.startsWith('identity:') && mayActFor.includes('identity:*'));
 }
 
+/**
+ * The largest object text a store keeps, in UTF-8 bytes: the same on every
+ * backend, so that an object is stored or refused alike everywhere. MongoDB
+ * keeps a record in one document of at most 16 MiB; 64 KiB of it are left for
+ * the record's other fields (docs/deployment.md#objects-and-statuses-of-any-size).
+ * `taxii.max_object_size` may not exceed it.
+ */
+export const MAX_STORED_OBJECT_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+
+/**
+ * The UTF-8 length of `body` when it is over MAX_STORED_OBJECT_BYTES, else
+ * null. A UTF-16 code unit takes one to three bytes, so only texts whose length
+ * lies between a third of the limit and the limit are measured.
+ */
+export function bytesOverStoreLimit(body: string): number | null {
+  if (body.length * 3 <= MAX_STORED_OBJECT_BYTES) return null;
+  const bytes = Buffer.byteLength(body, 'utf8');
+  return bytes > MAX_STORED_OBJECT_BYTES ? bytes : null;
+}
+
 export type AddOutcome =
   | { kind: 'added'; dateAdded: number; version: string }
   /** Same id and version already stored (or earlier in the same call): nothing written. */
   | { kind: 'duplicate'; dateAdded: number; version: string; sameContent: boolean }
   /** The object belongs to `owner`, for whom the submitter may not act: nothing written. */
-  | { kind: 'owned'; owner: string };
+  | { kind: 'owned'; owner: string }
+  /** The object's text is `bytes` long in UTF-8, over MAX_STORED_OBJECT_BYTES: nothing written, checked before anything else. */
+  | { kind: 'too-large'; bytes: number };
 
 export interface StoredRecord {
   id: string;
@@ -119,7 +141,7 @@ export interface RecordQuery {
    */
   specVersions: 'latest' | 'all' | string[];
   versions: VersionSelector;
-  /** At most this many records; undefined means no limit. */
+  /** At most this many records; undefined means no limit, 0 none (as everywhere in the contract). */
   limit?: number | undefined;
   /**
    * Skip this many matching records first. Only TAXII 2.0 range paging
@@ -328,7 +350,7 @@ export interface ExpiryQuery {
    * the last object it saw instead of walking again past what it kept.
    */
   after?: number;
-  /** At most this many objects, oldest first. */
+  /** At most this many objects, oldest first (0: none). */
   limit: number;
 }
 
@@ -361,6 +383,7 @@ export interface StoreOrigin {
 export interface AuditQuery {
   partnership?: string;
   afterSeq?: number;
+  /** At most this many entries (0: none, `more` telling whether any follow). */
   limit: number;
 }
 
@@ -389,15 +412,19 @@ export interface Store {
   countRecords(query: RecordQuery): Promise<number>;
   /**
    * Deletes the records a query (without limit or bound) selects, and leaves one
-   * tombstone per object that lost records, in the same atomic write; returns how
-   * many records went.
+   * tombstone per object that lost records, in the same write; returns how many
+   * records went. The records are those selected when the call starts. A backend
+   * may bound its writes: MongoDB removes them in transactions of at most a
+   * thousand records, each leaving the tombstones of what it removed (an object
+   * with more records selected gets one per write), so a reader may see an
+   * object partly deleted meanwhile (docs/deployment.md#bounded-deletes).
    */
   deleteRecords(query: RecordQuery, removal: Removal): Promise<number>;
   /** Every version of an object with its owner and submitter, by dateAdded; empty when none is stored. */
   provenance(collectionId: string, id: string): Promise<VersionProvenance[]>;
   /** Objects the retention sweep should remove, oldest (newest record) first. */
   findExpired(query: ExpiryQuery): Promise<ExpiredObject[]>;
-  /** Tombstones with removedAt after `after`, oldest first, at most `limit`. */
+  /** Tombstones with removedAt after `after`, oldest first, at most `limit` (0: none, `more` telling whether any follow). */
   listTombstones(collectionId: string, after: number | undefined, limit: number): Promise<{ tombstones: Tombstone[]; more: boolean }>;
   /** Removes tombstones whose removedAt is before `before`; returns how many went. */
   purgeTombstones(before: number): Promise<number>;
@@ -443,14 +470,16 @@ export interface Store {
   // trail are copied through listEntities and listAudit.
   /** Every collection records were ever added or imported to (or tombstones left in), sorted by id. */
   listCollections(): Promise<CollectionMark[]>;
-  /** Records of a collection with dateAdded after `after`, oldest first, at most `limit`. */
+  /** Records of a collection with dateAdded after `after`, oldest first, at most `limit` (0: none). */
   exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]>;
   /**
    * Writes exported records unchanged, dateAdded included, in one atomic write.
    * ConflictError when a dateAdded is not above the collection's last one (and
    * the one before it in the list), or when the id and version are already
    * stored. Afterwards the collection's last dateAdded is at least `lastDateAdded`,
-   * so values freed by deletes in the source are not reused.
+   * so values freed by deletes in the source are not reused. A backend that cannot
+   * hold a text over MAX_STORED_OBJECT_BYTES (MongoDB) refuses such a record with
+   * UnprocessableContentError, writing nothing.
    */
   importRecords(collectionId: string, records: RecordDump[], lastDateAdded?: number): Promise<void>;
   /**
@@ -458,7 +487,7 @@ export interface Store {
    * collection's last dateAdded is at least their last removedAt.
    */
   importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void>;
-  /** Statuses, expired or not, with an id after `afterId`, sorted by id, at most `limit`. */
+  /** Statuses, expired or not, with an id after `afterId`, sorted by id, at most `limit` (0: none). */
   listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]>;
   /** Every named secret, sorted by name. */
   listSecrets(): Promise<Array<{ name: string; value: string }>>;

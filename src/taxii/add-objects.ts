@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { isIdentifier } from '../stix/identifier';
 import { formatRefusal } from '../stix/messages';
 import { formatMicros, isStixTimestamp } from '../stix/timestamp';
-import { validUntilKeyOf, type AddOutcome, type MayActFor, type NewRecord, type StatusDetail, type StoredStatus, type Submitter } from '../store/contract';
+import { MAX_STORED_OBJECT_BYTES, validUntilKeyOf, type AddOutcome, type MayActFor, type NewRecord, type StatusDetail, type StoredStatus, type Submitter } from '../store/contract';
 import type { TaxiiContext } from './context';
 import { parseElement, readPostedObjects, type PostedElement } from './envelope';
 import type { TooDeep } from './envelope-walker';
@@ -109,6 +109,12 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
       // The owner is not named: for an object without created_by_ref it would tell who submitted it.
       const text = 'this object belongs to another organisation: only it, or a steward of the partnership, may add versions of it';
       failures.push({ id: entry.record.id, version: entry.record.version ?? '', message: formatRefusal('owned-by-another', '/id', text) });
+      continue;
+    }
+    if (outcome.kind === 'too-large') {
+      // Only when taxii.max_object_size did not stop it first (it may not exceed the store's limit).
+      const text = `this object is ${outcome.bytes} bytes of JSON, over the store's limit of ${MAX_STORED_OBJECT_BYTES} bytes per object; a large file belongs in an artifact's url, with hashes, not in its payload_bin`;
+      failures.push({ id: entry.record.id, version: entry.record.version ?? '', message: formatRefusal('object-too-large', '', text) });
       continue;
     }
     const notes: string[] = [];

@@ -25,8 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The retention sweep: partnerships' policies applied to the store, audited.
   retention: ['audit', 'identity', 'partnerships', 'stix', 'store'],
   admin: ['audit', 'identity', 'partnerships', 'retention', 'stix', 'store'],
-  // The configuration describes a deployment, its seed in the admin resources' own schemas.
-  config: ['admin', 'stix'],
+  // The configuration describes a deployment, its seed in the admin resources' own schemas; the store's limits bound some keys.
+  config: ['admin', 'stix', 'store'],
   http: ['admin', 'audit', 'identity', 'log', 'partnerships', 'store', 'taxii'],
   // The composition root wires everything; only it builds the HTTP app.
   runtime: ['admin', 'audit', 'config', 'http', 'identity', 'log', 'partnerships', 'retention', 'stix', 'store', 'taxii'],

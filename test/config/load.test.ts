@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { buildConfig, loadConfig } from '../../src/config/load';
 import { DEMO_CONFIG_PATH } from '../../src/paths';
 import { ConfigError } from '../../src/errors';
+import { MAX_STORED_OBJECT_BYTES } from '../../src/store/contract';
 import { standardConfig } from '../support/harness';
 
 function problems(doc: unknown, env: NodeJS.ProcessEnv = {}): string[] {
@@ -118,9 +119,14 @@ test.each<[string, (doc: any) => void, string]>([
   ['a bad API key id', (d) => (d.seed.organisations[0].api_keys = [{ id: 'k1', secret_hash: `sha256:${'a'.repeat(64)}` }]), 'seed.organisations[0].api_keys[0].id: 24 lower-case hex digits'],
   ['a MongoDB backend without a URI', (d) => (d.store.backend = 'mongodb'), 'store.mongodb.uri: required when store.backend is mongodb'],
   ['a TLS section without a key', (d) => (d.server = { tls: { cert_file: 'c.pem' } }), 'server.tls.key_file: is required'],
+  ['an object size no store keeps', (d) => (d.taxii.max_object_size = 16 * 1024 * 1024), 'taxii.max_object_size: must be at most 16711680 bytes (16 MiB less 64 KiB), the largest object a store keeps'],
 ])('when the configuration has %s, then start-up stops naming the key', (_name, change, expected) => {
   const found = problems(withChange(change));
   expect(found.join('\n')).toContain(expected);
+});
+
+test('when taxii.max_object_size is the largest object a store keeps, then it is accepted', () => {
+  expect(problems(withChange((d) => (d.taxii.max_object_size = MAX_STORED_OBJECT_BYTES)))).toEqual([]);
 });
 
 test('when MONGODB_URI and ACCORD_STORE_BACKEND are set, then they select MongoDB', () => {

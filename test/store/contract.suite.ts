@@ -10,6 +10,7 @@ import { oneSuccessStatus } from '../support/stix';
 import { timestampKey } from '../../src/stix/timestamp';
 import { auditChainCases } from './audit-chain.cases';
 import { historyCases } from './history.cases';
+import { boundsCases } from './bounds.cases';
 import { lifecycleCases } from './lifecycle.cases';
 import { ALL, FIRST, LAST, query, rec, sid, stored } from './records';
 import { checkRandomHistories } from './selection-histories';
@@ -591,6 +592,7 @@ export function storeContractSuite(name: string, harness: () => StoreHarness | n
 
     lifecycleCases(() => ({ store, coll }));
     historyCases(() => ({ store, coll }));
+    boundsCases(() => ({ store, coll }));
     auditChainCases(() => ({ store, harness: h }));
     versionEqualityCases(() => ({ store, coll }));
   });

@@ -17,10 +17,11 @@ export function rec(id: string, version: string | null, extra: Record<string, un
   return { id, type, version, versionKey: version === null ? null : timestampKey(version), specVersion, body, ...BY_O1 };
 }
 
-/** The outcomes of a steward's add ('*'), which are never `owned`. */
-export function stored(outcomes: AddOutcome[]): Array<Exclude<AddOutcome, { kind: 'owned' }>> {
+/** The outcomes of a steward's add ('*') of objects of ordinary size, which are never `owned` nor `too-large`. */
+export function stored(outcomes: AddOutcome[]): Array<Extract<AddOutcome, { kind: 'added' | 'duplicate' }>> {
   return outcomes.map((o) => {
     if (o.kind === 'owned') throw new Error(`a steward's add was refused: owned by ${o.owner}`);
+    if (o.kind === 'too-large') throw new Error(`an add was refused: ${o.bytes} bytes`);
     return o;
   });
 }

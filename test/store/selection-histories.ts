@@ -134,7 +134,7 @@ class History {
       if (same) return { kind: 'duplicate', dateAdded: same.dateAdded, version: same.version, sameContent: same.body === record.body };
       // The clock is the store's: the model takes the dateAdded given, and checks it follows the last one.
       const outcome = outcomes[i];
-      const dateAdded = outcome !== undefined && outcome.kind !== 'owned' ? outcome.dateAdded : -1;
+      const dateAdded = outcome !== undefined && 'dateAdded' in outcome ? outcome.dateAdded : -1;
       const version = record.version ?? formatMicros(dateAdded);
       this.model.push({
         collectionId: this.collectionId,

@@ -26,6 +26,8 @@ export interface ExpiryFind {
  */
 export function expiryFinds(q: ExpiryQuery): ExpiryFind[] {
   const finds: ExpiryFind[] = [];
+  // A limit of 0 asks for none (to MongoDB it would mean no limit): nothing to read.
+  if (q.limit <= 0) return finds;
   const read = (filter: Filter<RecordDoc>): ExpiryFind => ({
     filter: { collection: q.collectionId, newest: true, ...filter },
     sort: { dateAdded: 1 },

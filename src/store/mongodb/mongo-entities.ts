@@ -4,11 +4,12 @@
  * messages are those of the SQLite backend.
  */
 
-import type { Collection, Filter, MongoClient } from 'mongodb';
+import type { ClientSession, Collection, Filter, MongoClient } from 'mongodb';
 import { ConflictError, NotFoundError } from '../../errors';
 import { sealAudit } from '../audit-chain';
 import type { AuditEntry, AuditHead, AuditQuery, Entity, EntityKind, StoredAuditEntry, StoredStatus } from '../contract';
-import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type EntityDoc, type SecretDoc, type StatusDoc } from './schema';
+import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type EntityDoc, type SecretDoc, type StatusDoc, type StatusPartDoc } from './schema';
+import { partsOf, statusDocs, statusFrom } from './status-parts';
 import { inTransaction, isDuplicateKey } from './transactions';
 
 export interface EntityCollections {
@@ -16,6 +17,7 @@ export interface EntityCollections {
   entities: Collection<EntityDoc>;
   audit: Collection<AuditDoc>;
   statuses: Collection<StatusDoc>;
+  statusParts: Collection<StatusPartDoc>;
   /** Both on the `meta` collection. */
   counters: Collection<CounterDoc>;
   secrets: Collection<SecretDoc>;
@@ -94,7 +96,7 @@ export class MongoEntities {
         await this.c.audit.insertMany(docs, { session, ordered: true });
         await this.c.counters.updateOne({ _id: META_AUDIT_SEQ }, { $set: { hash: sealed[sealed.length - 1]!.hash! } }, { session });
       }
-      for (const status of statuses) await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true, session });
+      for (const status of statuses) await this.writeStatus(status.id, statusDocs(status), session);
     });
   }
 
@@ -116,23 +118,62 @@ export class MongoEntities {
     };
   }
 
+  /** A status with parts is written with them in one transaction; a short one is one write, as before parts existed. */
   async putStatus(status: StoredStatus): Promise<void> {
-    await this.c.statuses.replaceOne({ _id: status.id }, statusDoc(status), { upsert: true });
+    const docs = statusDocs(status);
+    if (docs.parts.length === 0) await this.writeStatus(status.id, docs);
+    else await inTransaction(this.c.client, (session) => this.writeStatus(status.id, docs, session));
   }
 
   async getStatus(id: string, now: number): Promise<StoredStatus | null> {
     const doc = await this.c.statuses.findOne({ _id: id, expiresAt: { $gt: now } });
-    return doc ? (JSON.parse(doc.doc) as StoredStatus) : null;
+    return doc ? this.readStatus(doc) : null;
   }
 
+  /**
+   * A status with parts goes with its parts in one transaction, so that none is
+   * ever left without them; the others in one range of statuses_by_expiry.
+   */
   async purgeStatuses(now: number): Promise<number> {
-    return (await this.c.statuses.deleteMany({ expiresAt: { $lte: now } }, { hint: INDEX.statusesByExpiry })).deletedCount;
+    const expired = { expiresAt: { $lte: now } };
+    let removed = 0;
+    const long = await this.c.statuses.find({ ...expired, parts: { $exists: true } }, { projection: { _id: 1 }, hint: INDEX.statusesByExpiry }).toArray();
+    for (const { _id } of long) {
+      removed += await inTransaction(this.c.client, async (session) => {
+        const { deletedCount } = await this.c.statuses.deleteOne({ _id, ...expired }, { session });
+        if (deletedCount > 0) await this.c.statusParts.deleteMany(partsOf(_id), { session });
+        return deletedCount;
+      });
+    }
+    removed += (await this.c.statuses.deleteMany({ ...expired, parts: { $exists: false } }, { hint: INDEX.statusesByExpiry })).deletedCount;
+    return removed;
   }
 
   async listStatuses(afterId: string | undefined, limit: number): Promise<StoredStatus[]> {
-    const filter = afterId === undefined ? {} : { _id: { $gt: afterId } };
-    const docs = await this.c.statuses.find(filter, { sort: { _id: 1 }, limit, hint: { _id: 1 } }).toArray();
-    return docs.map((doc) => JSON.parse(doc.doc) as StoredStatus);
+    const find = statusesFind(afterId, limit);
+    if (find === null) return [];
+    const docs = await this.c.statuses.find(find.filter, find.options).toArray();
+    const statuses: StoredStatus[] = [];
+    for (const doc of docs) {
+      const status = await this.readStatus(doc);
+      if (status !== null) statuses.push(status);
+    }
+    return statuses;
+  }
+
+  /** Replaces the status and its parts; the parts of the status it replaces go (statuses are rarely replaced, and then inside a transaction). */
+  private async writeStatus(id: string, { doc, parts }: ReturnType<typeof statusDocs>, session?: ClientSession): Promise<void> {
+    const options = session === undefined ? {} : { session };
+    const before = await this.c.statuses.findOneAndReplace({ _id: id }, doc, { ...options, upsert: true, returnDocument: 'before', projection: { parts: 1 } });
+    if (before?.parts !== undefined) await this.c.statusParts.deleteMany(partsOf(id), options);
+    if (parts.length > 0) await this.c.statusParts.insertMany(parts, { ...options, ordered: true });
+  }
+
+  /** The status a document keeps, its parts read by one range of _id; null when they were purged meanwhile. */
+  private async readStatus(doc: StatusDoc): Promise<StoredStatus | null> {
+    if (doc.parts === undefined) return statusFrom(doc);
+    const parts = await this.c.statusParts.find(partsOf(doc._id), { sort: { _id: 1 }, hint: { _id: 1 }, projection: { n: 1, text: 1 } }).toArray();
+    return statusFrom(doc, parts);
   }
 
   /**
@@ -158,8 +199,13 @@ export class MongoEntities {
   }
 }
 
-function statusDoc(status: StoredStatus): Omit<StatusDoc, '_id'> {
-  return { expiresAt: status.expiresAt, doc: JSON.stringify(status) };
+/**
+ * The read of listStatuses, or null when `limit` asks for none: MongoDB reads a
+ * `limit` of 0 as no limit at all, the contract (and SQLite's LIMIT) as none.
+ */
+export function statusesFind(afterId: string | undefined, limit: number): { filter: Filter<StatusDoc>; options: { sort: { _id: 1 }; limit: number; hint: { _id: 1 } } } | null {
+  if (limit <= 0) return null;
+  return { filter: afterId === undefined ? {} : { _id: { $gt: afterId } }, options: { sort: { _id: 1 }, limit, hint: { _id: 1 } } };
 }
 
 /** The head the counter holds: its value is the last seq taken, and `hash` that entry's once the chain exists. */

@@ -46,8 +46,9 @@ import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities, type EntityCollections } from './mongo-entities';
 import { newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy } from './open-checks';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
-import { dumpOf } from './record-docs';
+import { dumpOf, exportFind } from './record-docs';
 import { PageReader } from './page-reader';
+import { RecordDeleter } from './record-deleter';
 import { RecordWriter } from './record-writer';
 import {
   COLLECTIONS,
@@ -73,25 +74,11 @@ export interface MongoOptions {
   limits?: MongoLimits;
 }
 
-const DUMP_FIELDS = {
-  _id: 0,
-  stixId: 1,
-  type: 1,
-  version: 1,
-  versionKey: 1,
-  specVersion: 1,
-  versionless: 1,
-  dateAdded: 1,
-  body: 1,
-  owner: 1,
-  submitter: 1,
-  validUntilKey: 1,
-} as const;
-
 export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly collections: Collection<CollectionDoc>;
   private readonly writer: RecordWriter;
+  private readonly deleter: RecordDeleter;
   private readonly lifecycle: LifecycleReader;
   private readonly pages: PageReader;
   private readonly entities: MongoEntities;
@@ -105,8 +92,9 @@ export class MongoStore implements Store {
     this.records = db.collection<RecordDoc>(COLLECTIONS.records);
     this.collections = db.collection<CollectionDoc>(COLLECTIONS.collections);
     const tombstones = db.collection<TombstoneDoc>(COLLECTIONS.tombstones);
-    const queue = new KeyedQueue(limits.maxQueuedWrites);
-    this.writer = new RecordWriter({ client, records: this.records, collections: this.collections, tombstones, clock, queue });
+    const writing = { client, records: this.records, collections: this.collections, tombstones, clock, queue: new KeyedQueue(limits.maxQueuedWrites) };
+    this.writer = new RecordWriter(writing);
+    this.deleter = new RecordDeleter(writing);
     this.lifecycle = new LifecycleReader(this.records, this.collections, tombstones);
     this.pages = new PageReader(client, this.records, this.collections);
     this.entities = new MongoEntities(entityCollectionsOf(client, db));
@@ -180,7 +168,7 @@ export class MongoStore implements Store {
   }
 
   async deleteRecords(query: RecordQuery, removal: Removal): Promise<number> {
-    return guard(() => this.writer.delete(query, removal));
+    return guard(() => this.deleter.delete(query, removal));
   }
 
   async provenance(collectionId: string, id: string): Promise<VersionProvenance[]> {
@@ -267,10 +255,9 @@ export class MongoStore implements Store {
 
   async exportRecords(collectionId: string, after: number | undefined, limit: number): Promise<RecordDump[]> {
     return guard(async () => {
-      const filter = after === undefined ? { collection: collectionId } : { collection: collectionId, dateAdded: { $gt: after } };
-      const docs = await this.records
-        .find<Omit<RecordDoc, 'collection'>>(filter, { sort: { dateAdded: 1 }, limit, hint: INDEX.recordsByDate, projection: DUMP_FIELDS })
-        .toArray();
+      const find = exportFind(collectionId, after, limit);
+      if (find === null) return [];
+      const docs = await this.records.find<Omit<RecordDoc, 'collection'>>(find.filter, find.options).toArray();
       return docs.map(dumpOf);
     });
   }
@@ -326,6 +313,7 @@ export function entityCollectionsOf(client: MongoClient, db: Db): EntityCollecti
     entities: db.collection(COLLECTIONS.entities, majority),
     audit: db.collection(COLLECTIONS.audit, majority),
     statuses: db.collection(COLLECTIONS.statuses, majority),
+    statusParts: db.collection(COLLECTIONS.statusParts, majority),
     counters: db.collection(COLLECTIONS.meta, majority),
     secrets: db.collection(COLLECTIONS.meta, majority),
   };

@@ -4,8 +4,38 @@
  * schema version 2 (owner ``, submitter and validUntilKey null).
  */
 
+import type { Filter } from 'mongodb';
 import { indicatorsOnly, type RecordDump, type Submitter, type Tombstone, type VersionProvenance } from '../contract';
-import type { RecordDoc, TombstoneDoc } from './schema';
+import { INDEX, type RecordDoc, type TombstoneDoc } from './schema';
+
+const DUMP_FIELDS = {
+  _id: 0,
+  stixId: 1,
+  type: 1,
+  version: 1,
+  versionKey: 1,
+  specVersion: 1,
+  versionless: 1,
+  dateAdded: 1,
+  body: 1,
+  owner: 1,
+  submitter: 1,
+  validUntilKey: 1,
+} as const;
+
+/**
+ * The read of exportRecords, or null when `limit` asks for none: MongoDB reads a
+ * `limit` of 0 as no limit at all, the contract (and SQLite's LIMIT) as none.
+ */
+export function exportFind(
+  collectionId: string,
+  after: number | undefined,
+  limit: number,
+): { filter: Filter<RecordDoc>; options: { sort: { dateAdded: 1 }; limit: number; hint: string; projection: typeof DUMP_FIELDS } } | null {
+  if (limit <= 0) return null;
+  const filter: Filter<RecordDoc> = after === undefined ? { collection: collectionId } : { collection: collectionId, dateAdded: { $gt: after } };
+  return { filter, options: { sort: { dateAdded: 1 }, limit, hint: INDEX.recordsByDate, projection: DUMP_FIELDS } };
+}
 
 export function recordDocOf(collectionId: string, r: RecordDump): RecordDoc {
   const doc: RecordDoc = {

@@ -6,24 +6,24 @@
  * their order: a writer can only take the counter after the previous one has
  * committed. Duplicate detection and the owner check read inside that
  * transaction; the unique indexes are the backstop, and a refused insert is
- * retried once, when the read then finds the duplicate. A delete's tombstones
- * take their removedAt from the same counter, in the same transaction.
+ * retried once, when the read then finds the duplicate. The same update that
+ * raises the counter's last dateAdded moves its counts (collection-counter.ts).
+ * Deletes are in record-deleter.ts.
  */
 
 import type { ClientSession, Collection, MongoClient, ObjectId } from 'mongodb';
-import { ConflictError } from '../../errors';
+import { ConflictError, UnprocessableContentError } from '../../errors';
 import { checkImportable } from '../import-checks';
 import { formatMicros, timestampKey } from '../../stix/timestamp';
 import type { MicroClock } from '../clock';
-import { actsFor, tombstonesOf, type AddOutcome, type MayActFor, type NewRecord, type RecordDump, type RecordQuery, type Removal, type Tombstone } from '../contract';
-import { newestChanges } from './lifecycle-query';
+import { actsFor, bytesOverStoreLimit, MAX_STORED_OBJECT_BYTES, type AddOutcome, type MayActFor, type NewRecord, type RecordDump, type Tombstone } from '../contract';
+import { countAdded, higherPlace, NEW_COUNTER, settleCounter, takeCounter } from './collection-counter';
 import { markNewest, recordDocOf, toTombstoneDoc, withLifecycle } from './record-docs';
-import { findPage } from './record-reader';
+import type { VersionPlace } from './record-regularity';
 import { INDEX, type CollectionDoc, type RecordDoc, type TombstoneDoc } from './schema';
 import { inTransaction, isDuplicateKey, type KeyedQueue } from './transactions';
 
 const ID_CHUNK = 1000;
-const DELETE_CHUNK = 1000;
 
 export interface RecordWriterDeps {
   client: MongoClient;
@@ -46,6 +46,8 @@ interface StoredObject {
   /** The owner of its first record (by dateAdded): the object's owner. */
   owner: string;
   firstDateAdded: number;
+  /** The highest (spec version, version) among them: where regularity is judged from (record-regularity.ts). */
+  highest: VersionPlace;
 }
 
 /** The identity of a stored version: id and version instant, or id alone for an object without a version. */
@@ -65,6 +67,7 @@ export class RecordWriter {
   }
 
   async import(collectionId: string, records: RecordDump[], lastDateAdded: number | undefined): Promise<void> {
+    for (const r of records) checkStorable(collectionId, r);
     await this.ensureCounter(collectionId);
     await this.deps.queue.run(collectionId, async () => {
       try {
@@ -81,40 +84,13 @@ export class RecordWriter {
           const docs = markNewest(records.map((r) => recordDocOf(collectionId, r)));
           await this.unmarkNewest(session, collectionId, docs, objects);
           if (docs.length > 0) await this.deps.records.insertMany(docs, { session });
-          await this.setLast(session, collectionId, Math.max(last, lastDateAdded ?? 0));
+          await settleCounter(this.deps.collections, session, collectionId, Math.max(last, lastDateAdded ?? 0), countAdded(docs, highestOf(objects)));
         });
       } catch (error) {
         if (isDuplicateKey(error)) throw new ConflictError(`Cannot import into collection ${collectionId}: a record is already stored.`);
         throw error;
       }
     });
-  }
-
-  async delete(query: RecordQuery, removal: Removal): Promise<number> {
-    return this.deps.queue.run(query.collectionId, () =>
-      inTransaction(this.deps.client, async (session) => {
-        const counter = await this.deps.collections.findOneAndUpdate(
-          { _id: query.collectionId },
-          { $inc: { writes: 1 } },
-          { session, returnDocument: 'after', projection: { lastDateAdded: 1 } },
-        );
-        if (!counter) return 0;
-        const { picked } = await findPage(this.deps.records, session, { ...query, limit: undefined, offset: undefined, withBody: false }, true);
-        const ids = picked.map((doc) => doc._id!);
-        let removed = 0;
-        for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-          removed += (await this.deps.records.deleteMany({ _id: { $in: ids.slice(i, i + DELETE_CHUNK) } }, { session })).deletedCount;
-        }
-        if (picked.length === 0) return removed;
-        await this.remarkNewest(session, query.collectionId, [...new Set(picked.map((doc) => doc.stixId))]);
-        let last = counter.lastDateAdded;
-        const gone = picked.map((doc) => ({ id: doc.stixId, version: doc.version, versionKey: doc.versionKey, dateAdded: doc.dateAdded }));
-        const tombstones = tombstonesOf(gone, removal, () => (last = Math.max(this.deps.clock(), last + 1)));
-        await this.deps.tombstones.insertMany(tombstones.map((t) => toTombstoneDoc(query.collectionId, t)), { session });
-        await this.setLast(session, query.collectionId, last);
-        return removed;
-      }),
-    );
   }
 
   async importTombstones(collectionId: string, tombstones: Tombstone[]): Promise<void> {
@@ -127,7 +103,7 @@ export class RecordWriter {
           const taken = await this.deps.tombstones.countDocuments({ collection: collectionId, removedAt: { $in: times } }, { session, hint: INDEX.tombstonesByTime });
           if (taken > 0 || new Set(times).size < times.length || !times.every(Number.isSafeInteger)) throw tombstoneConflict(collectionId);
           if (tombstones.length > 0) await this.deps.tombstones.insertMany(tombstones.map((t) => toTombstoneDoc(collectionId, t)), { session });
-          await this.setLast(session, collectionId, times.reduce((a, b) => Math.max(a, b), last));
+          await settleCounter(this.deps.collections, session, collectionId, times.reduce((a, b) => Math.max(a, b), last));
         });
       } catch (error) {
         if (isDuplicateKey(error)) throw tombstoneConflict(collectionId);
@@ -148,6 +124,12 @@ export class RecordWriter {
       // The first record of an object fixes its owner, also for later records of this call.
       const owners = new Map([...objects].map(([id, object]) => [id, object.owner]));
       for (const record of records) {
+        // A record is one document of at most 16 MiB: a larger object is refused alone, as SQLite refuses it.
+        const bytes = bytesOverStoreLimit(record.body);
+        if (bytes !== null) {
+          outcomes.push({ kind: 'too-large', bytes });
+          continue;
+        }
         const identity = versionIdentity(record.id, record.versionKey);
         const found = seen.get(identity) ?? stored.get(identity);
         if (found) {
@@ -188,7 +170,7 @@ export class RecordWriter {
       markNewest(docs);
       await this.unmarkNewest(session, collectionId, docs, objects);
       if (docs.length > 0) await this.deps.records.insertMany(docs, { session, ordered: true });
-      await this.setLast(session, collectionId, last);
+      await settleCounter(this.deps.collections, session, collectionId, last, countAdded(docs, highestOf(objects)));
       return outcomes;
     });
   }
@@ -202,25 +184,6 @@ export class RecordWriter {
         { $set: { newest: false } },
         { session, hint: INDEX.recordsByVersion },
       );
-    }
-  }
-
-  /** After a delete: the latest remaining record of each of these objects is its newest. */
-  private async remarkNewest(session: ClientSession, collectionId: string, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += ID_CHUNK) {
-      const docs = await this.deps.records
-        .find<Pick<RecordDoc, 'stixId' | 'dateAdded' | 'newest'> & { _id: ObjectId }>(
-          { collection: collectionId, stixId: { $in: ids.slice(i, i + ID_CHUNK) } },
-          { session, hint: INDEX.recordsByVersion, projection: { _id: 1, stixId: 1, dateAdded: 1, newest: 1 } },
-        )
-        .toArray();
-      const changes = newestChanges(docs);
-      if (changes.length > 0) {
-        await this.deps.records.bulkWrite(
-          changes.map(({ doc, newest }) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { newest } } } })),
-          { session, ordered: false },
-        );
-      }
     }
   }
 
@@ -241,16 +204,22 @@ export class RecordWriter {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += ID_CHUNK) {
       const docs = await this.deps.records
-        .find<{ _id: ObjectId; stixId: string; versionKey: string; versionless: boolean; dateAdded: number; version: string; owner?: string }>(
+        .find<{ _id: ObjectId; stixId: string; versionKey: string; specVersion: string; versionless: boolean; dateAdded: number; version: string; owner?: string }>(
           { collection: collectionId, stixId: { $in: unique.slice(i, i + ID_CHUNK) } },
-          { session, hint: INDEX.recordsByVersion, projection: { _id: 1, stixId: 1, versionKey: 1, versionless: 1, dateAdded: 1, version: 1, owner: 1 } },
+          {
+            session,
+            hint: INDEX.recordsByVersion,
+            projection: { _id: 1, stixId: 1, versionKey: 1, specVersion: 1, versionless: 1, dateAdded: 1, version: 1, owner: 1 },
+          },
         )
         .toArray();
       for (const doc of docs) {
         const identity = versionIdentity(doc.stixId, doc.versionless ? null : doc.versionKey);
         if (wanted.has(identity)) hits.set(identity, { _id: doc._id, dateAdded: doc.dateAdded, version: doc.version, body: '' });
         const known = objects.get(doc.stixId);
-        if (!known || doc.dateAdded < known.firstDateAdded) objects.set(doc.stixId, { owner: doc.owner ?? '', firstDateAdded: doc.dateAdded });
+        const highest = higherPlace(known?.highest, doc);
+        if (!known || doc.dateAdded < known.firstDateAdded) objects.set(doc.stixId, { owner: doc.owner ?? '', firstDateAdded: doc.dateAdded, highest });
+        else known.highest = highest;
       }
     }
     if (withBody && hits.size > 0) {
@@ -270,7 +239,7 @@ export class RecordWriter {
   private async ensureCounter(collectionId: string): Promise<void> {
     if (this.known.has(collectionId)) return;
     try {
-      await this.deps.collections.updateOne({ _id: collectionId }, { $setOnInsert: { lastDateAdded: 0, writes: 0 } }, { upsert: true });
+      await this.deps.collections.updateOne({ _id: collectionId }, { $setOnInsert: NEW_COUNTER }, { upsert: true });
     } catch (error) {
       // Two first writers upserting at once: one insert loses on _id, and the document exists.
       if (!isDuplicateKey(error)) throw error;
@@ -280,17 +249,9 @@ export class RecordWriter {
 
   /** Takes the collection for this transaction and returns its last dateAdded. */
   private async lockCounter(session: ClientSession, collectionId: string): Promise<number> {
-    const counter = await this.deps.collections.findOneAndUpdate(
-      { _id: collectionId },
-      { $inc: { writes: 1 } },
-      { session, returnDocument: 'after', projection: { lastDateAdded: 1 } },
-    );
-    if (!counter) throw new Error(`counter document of collection ${collectionId} is missing`);
-    return counter.lastDateAdded;
-  }
-
-  private async setLast(session: ClientSession, collectionId: string, last: number): Promise<void> {
-    await this.deps.collections.updateOne({ _id: collectionId }, { $max: { lastDateAdded: last } }, { session });
+    const last = await takeCounter(this.deps.collections, session, collectionId);
+    if (last === null) throw new Error(`counter document of collection ${collectionId} is missing`);
+    return last;
   }
 }
 
@@ -306,4 +267,22 @@ async function retryOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
 
 function tombstoneConflict(collectionId: string): ConflictError {
   return new ConflictError(`Cannot import tombstones into collection ${collectionId}: a removal time is already taken.`);
+}
+
+/** The highest stored place of each object that had records before a write. */
+function highestOf(objects: Map<string, StoredObject>): Map<string, VersionPlace> {
+  return new Map([...objects].map(([id, object]) => [id, object.highest]));
+}
+
+/**
+ * An imported record must fit one document (contract: MAX_STORED_OBJECT_BYTES);
+ * checked before the transaction, so a copy stops with the record named instead
+ * of a driver error.
+ */
+export function checkStorable(collectionId: string, record: RecordDump): void {
+  const bytes = bytesOverStoreLimit(record.body);
+  if (bytes === null) return;
+  throw new UnprocessableContentError(
+    `Cannot import ${record.id} version ${record.version} into collection ${collectionId}: its text is ${bytes} bytes, over the ${MAX_STORED_OBJECT_BYTES} bytes a MongoDB store keeps per object.`,
+  );
 }

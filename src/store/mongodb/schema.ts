@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   /** One counter document per TAXII collection (`_id` is its id). */
   collections: 'collections',
   statuses: 'statuses',
+  /** The text of a status too long for its document, in parts (status-parts.ts). */
+  statusParts: 'status_parts',
   entities: 'entities',
   audit: 'audit',
   tombstones: 'tombstones',
@@ -92,8 +94,18 @@ export interface CollectionDoc {
 export interface StatusDoc {
   _id: string;
   expiresAt: number;
-  /** The StoredStatus as JSON text, like the SQLite backend. */
+  /** The StoredStatus as JSON text, like the SQLite backend; empty when `parts` holds it. */
   doc: string;
+  /** How many StatusPartDocs hold the text, when it was too long for this document (status-parts.ts). */
+  parts?: number;
+}
+
+/** One part of a long status text: `_id` is the status id and the part's number (status-parts.ts partId). */
+export interface StatusPartDoc {
+  _id: string;
+  status: string;
+  n: number;
+  text: string;
 }
 
 export interface EntityDoc {
@@ -186,6 +198,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   ],
   collections: [],
   statuses: [{ name: INDEX.statusesByExpiry, key: { expiresAt: 1 } }],
+  // Read and purged by ranges of _id (one status's parts), which the _id index serves.
+  status_parts: [],
   entities: [
     { name: INDEX.entitiesById, key: { kind: 1, id: 1 }, unique: true },
     { name: INDEX.entitiesByKey, key: { kind: 1, uniqueKey: 1 }, unique: true, partialFilterExpression: { uniqueKey: { $exists: true } } },

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { formatMicros, timestampKey } from '../../stix/timestamp';
 import type { MicroClock } from '../clock';
-import { actsFor, indicatorsOnly, type AddOutcome, type MayActFor, type NewRecord, type RemovedRecord } from '../contract';
+import { actsFor, bytesOverStoreLimit, indicatorsOnly, type AddOutcome, type MayActFor, type NewRecord, type RemovedRecord } from '../contract';
 import { submitterText, type SqliteParties } from './sqlite-parties';
 import type { VersionMarks } from './version-marks';
 
@@ -47,6 +47,12 @@ export class SqliteRecordWriter {
     );
     const outcomes: AddOutcome[] = [];
     for (const record of records) {
+      // The limit MongoDB must keep, kept here too so that both backends give one answer.
+      const bytes = bytesOverStoreLimit(record.body);
+      if (bytes !== null) {
+        outcomes.push({ kind: 'too-large', bytes });
+        continue;
+      }
       // The object's versions so far (usually none): duplicate check, owner and version marks from one index read.
       const siblings = this.marks.siblings(pk, record.id);
       const same =
