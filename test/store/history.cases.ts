@@ -133,7 +133,7 @@ class PagedHistory {
       const same = this.model.find((r) => r.id === record.id && (record.versionKey === null ? r.versionless : !r.versionless && r.versionKey === record.versionKey));
       if (same) return { kind: 'duplicate', dateAdded: same.dateAdded, version: same.version, sameContent: same.body === record.body };
       const outcome = outcomes[i];
-      const dateAdded = outcome !== undefined && outcome.kind !== 'owned' ? outcome.dateAdded : -1;
+      const dateAdded = outcome !== undefined && (outcome.kind === 'added' || outcome.kind === 'duplicate') ? outcome.dateAdded : -1;
       const version = record.version ?? formatMicros(dateAdded);
       const { id, type, specVersion, body } = record;
       this.model.push({ collectionId: this.collectionId, id, type, version, versionKey: record.versionKey ?? timestampKey(version), specVersion, dateAdded, versionless: record.versionKey === null, body });
