@@ -72,6 +72,30 @@ export function auditChainCases(current: () => { store: Store; harness: StoreHar
       }
     });
 
+    test('when three handles append many batches at once, then every entry is in the one chain exactly once', async () => {
+      const others = [await harness.openAnother(), await harness.openAnother()];
+      try {
+        const handles = [store, ...others];
+        let n = 0;
+        const appends: Array<Promise<void>> = [];
+        for (let round = 0; round < 10; round++) {
+          for (const handle of handles) {
+            const batch = [++n, ++n].map((k) => entry(k));
+            appends.push(handle.appendAudit(batch));
+          }
+        }
+        await Promise.all(appends);
+        const entries = await expectOneChain(store, n);
+        expect(entries.map((e) => e.objectCount).sort((a, b) => a! - b!)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+        // A batch keeps its order inside the chain, whoever sealed it.
+        const position = new Map(entries.map((e, i) => [e.objectCount, i]));
+        for (let k = 1; k < n; k += 2) expect(position.get(k)!).toBeLessThan(position.get(k + 1)!);
+        for (const other of others) expect(await other.auditHead()).toEqual(await store.auditHead());
+      } finally {
+        for (const other of others) await other.close();
+      }
+    });
+
     test('when statuses come with the entries, then the append stores them too, as putStatus would', async () => {
       const status = oneSuccessStatus({ id: 'status-with-entry', apiRoot: 'root', collectionId: 'c1', owner: 'user:ann', success: { id: 'indicator--1', version: '2020-01-01T00:00:00Z' }, expiresAt: Number.MAX_SAFE_INTEGER });
       await store.appendAudit([entry(1, { statusId: status.id })], [status]);

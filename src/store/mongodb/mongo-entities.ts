@@ -6,9 +6,9 @@
 
 import type { ClientSession, Collection, Filter, MongoClient } from 'mongodb';
 import { ConflictError, NotFoundError } from '../../errors';
-import { sealAudit } from '../audit-chain';
 import type { AuditEntry, AuditHead, AuditQuery, Entity, EntityKind, StoredAuditEntry, StoredStatus } from '../contract';
-import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type EntityDoc, type SecretDoc, type StatusDoc, type StatusPartDoc } from './schema';
+import { INDEX, META_AUDIT_SEQ, SECRET_PREFIX, type AuditDoc, type CounterDoc, type PendingAuditDoc, type EntityDoc, type SecretDoc, type StatusDoc, type StatusPartDoc } from './schema';
+import { AuditAppender, headOf } from './audit-appender';
 import { partsOf, statusDocs, statusFrom } from './status-parts';
 import { inTransaction, isDuplicateKey } from './transactions';
 
@@ -16,6 +16,7 @@ export interface EntityCollections {
   client: MongoClient;
   entities: Collection<EntityDoc>;
   audit: Collection<AuditDoc>;
+  auditPending: Collection<PendingAuditDoc>;
   statuses: Collection<StatusDoc>;
   statusParts: Collection<StatusPartDoc>;
   /** Both on the `meta` collection. */
@@ -26,7 +27,11 @@ export interface EntityCollections {
 const ENTITY_FIELDS = { _id: 0, kind: 1, id: 1, uniqueKey: 1, refs: 1, doc: 1 } as const;
 
 export class MongoEntities {
-  constructor(private readonly c: EntityCollections) {}
+  private readonly appender: AuditAppender;
+
+  constructor(private readonly c: EntityCollections) {
+    this.appender = new AuditAppender({ client: c.client, pending: c.auditPending, audit: c.audit, counters: c.counters });
+  }
 
   async create(entity: Entity): Promise<void> {
     try {
@@ -73,31 +78,21 @@ export class MongoEntities {
     return (await this.c.entities.deleteOne({ kind, id })).deletedCount > 0;
   }
 
-  /**
-   * Takes a block of sequence numbers from the counter document, seals the
-   * entries after the head it holds (its `hash`), inserts them and moves the head,
-   * and keeps the statuses, in one transaction: concurrent appenders conflict on
-   * the counter, so entries commit in seq order, one chain, and a reader paging
-   * by seq never skips one.
-   */
+  /** Entries and the statuses of their requests, kept in one transaction and then sealed into the chain (audit-appender.ts). */
   async appendAudit(entries: AuditEntry[], statuses: StoredStatus[] = []): Promise<void> {
     if (entries.length === 0 && statuses.length === 0) return;
-    await inTransaction(this.c.client, async (session) => {
-      // The counter document exists from start-up (MongoStore.open), so no transaction races to create it.
-      const counter = await this.c.counters.findOneAndUpdate(
-        { _id: META_AUDIT_SEQ },
-        { $inc: { value: entries.length } },
-        { session, returnDocument: 'before' },
-      );
-      if (!counter) throw new Error('the audit_seq counter document is missing');
-      const sealed = sealAudit(entries, headOf(counter), counter.value + 1);
-      const docs = sealed.map(({ seq, ...entry }): AuditDoc => ({ ...entry, _id: seq }));
-      if (docs.length > 0) {
-        await this.c.audit.insertMany(docs, { session, ordered: true });
-        await this.c.counters.updateOne({ _id: META_AUDIT_SEQ }, { $set: { hash: sealed[sealed.length - 1]!.hash! } }, { session });
-      }
+    await this.appender.append(entries, async (session) => {
       for (const status of statuses) await this.writeStatus(status.id, statusDocs(status), session);
     });
+  }
+
+  /** Seals whatever an instance left pending (at start-up, before the trail is read or copied). */
+  async sealPendingAudit(): Promise<void> {
+    await this.appender.sweep();
+  }
+
+  stop(): void {
+    this.appender.stop();
   }
 
   async auditHead(): Promise<AuditHead | null> {
@@ -206,11 +201,6 @@ export class MongoEntities {
 export function statusesFind(afterId: string | undefined, limit: number): { filter: Filter<StatusDoc>; options: { sort: { _id: 1 }; limit: number; hint: { _id: 1 } } } | null {
   if (limit <= 0) return null;
   return { filter: afterId === undefined ? {} : { _id: { $gt: afterId } }, options: { sort: { _id: 1 }, limit, hint: { _id: 1 } } };
-}
-
-/** The head the counter holds: its value is the last seq taken, and `hash` that entry's once the chain exists. */
-function headOf(counter: CounterDoc): AuditHead | null {
-  return counter.hash === undefined ? null : { seq: counter.value, hash: counter.hash };
 }
 
 /** `$exists` repeats the partial index's filter, so that the planner can use entities_by_key. */

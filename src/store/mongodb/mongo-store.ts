@@ -137,7 +137,10 @@ export class MongoStore implements Store {
       }
       const clock = options.clock ?? nowMicros;
       await ensureOrigin(db, formatMicros(clock()));
-      return new MongoStore(client, db, clock, limits);
+      const store = new MongoStore(client, db, clock, limits);
+      // Entries an instance kept but did not seal (it stopped in between) join the chain before anything reads it.
+      await store.entities.sealPendingAudit();
+      return store;
     } catch (error) {
       await client?.close().catch(() => undefined);
       if (error instanceof AccordError) throw error;
@@ -294,6 +297,7 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.entities.stop();
     await this.client.close();
   }
 }
@@ -312,6 +316,7 @@ export function entityCollectionsOf(client: MongoClient, db: Db): EntityCollecti
     client,
     entities: db.collection(COLLECTIONS.entities, majority),
     audit: db.collection(COLLECTIONS.audit, majority),
+    auditPending: db.collection(COLLECTIONS.auditPending, majority),
     statuses: db.collection(COLLECTIONS.statuses, majority),
     statusParts: db.collection(COLLECTIONS.statusParts, majority),
     counters: db.collection(COLLECTIONS.meta, majority),

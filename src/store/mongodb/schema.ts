@@ -6,7 +6,7 @@
  * existing index of the same name and definition alone.
  */
 
-import type { Db, IndexDescription } from 'mongodb';
+import type { Db, IndexDescription, ObjectId } from 'mongodb';
 import type { Submitter } from '../contract';
 
 /**
@@ -25,6 +25,8 @@ export const COLLECTIONS = {
   statusParts: 'status_parts',
   entities: 'entities',
   audit: 'audit',
+  /** Audit entries written but not yet sealed into the chain (audit-appender.ts). */
+  auditPending: 'audit_pending',
   tombstones: 'tombstones',
   /** Key/value documents: schema version, audit sequence, secrets. */
   meta: 'meta',
@@ -118,6 +120,12 @@ export interface EntityDoc {
   doc: string;
 }
 
+/** An audit entry waiting for its seal: the entry's fields, and an ObjectId for `_id`. */
+export interface PendingAuditDoc {
+  _id: ObjectId;
+  [field: string]: unknown;
+}
+
 /** An audit entry's fields with its `prevHash` and `hash`, and its position in the trail as `_id`. */
 export interface AuditDoc {
   _id: number;
@@ -207,6 +215,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { name: INDEX.entitiesByRef, key: { kind: 1, refs: 1, id: 1 } },
   ],
   audit: [{ name: INDEX.auditByPartnership, key: { partnership: 1, _id: 1 } }],
+  // Sealed oldest first, by _id (an ObjectId: in order within one process).
+  audit_pending: [],
   // Polling a collection's tombstones since a point; removedAt is unique per collection, like dateAdded.
   tombstones: [{ name: INDEX.tombstonesByTime, key: { collection: 1, removedAt: 1 }, unique: true }],
   meta: [],
