@@ -180,6 +180,12 @@ describe('index-only positions and counts of newest marks', () => {
     expect(objectsAmong(counted, ['tool'])).toBe(0);
   });
 
+  test('when a type is named like a member every JavaScript object has (`constructor` is a valid STIX type), then it counts as any other type', () => {
+    expect(objectsAmong(counted, ['constructor'])).toBe(0);
+    expect(objectsAmong(counted, ['constructor', 'indicator'])).toBe(4);
+    expect(objectsAmong({ ...counted, objectsByType: { constructor: 2 } }, ['constructor'])).toBe(2);
+  });
+
   describe('when a count has a bound', () => {
     /** Newest marks at dateAdded 1..total; counts each side as the server would, recording the calls. */
     function sides(total: number, calls: string[]) {
