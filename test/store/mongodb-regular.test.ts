@@ -247,6 +247,18 @@ describe('merging sorted streams', () => {
     expect(log.filter((line) => line.endsWith('closed')).sort()).toEqual(['a closed', 'b closed']);
   });
 
+  test('when the merge starts, then each stream is first read after the one before has answered (in a snapshot session the first read fixes the point in time of the others)', async () => {
+    const log: string[] = [];
+    async function* answering(values: number[], name: string): AsyncGenerator<number> {
+      log.push(`${name} asked`);
+      await new Promise((resolve) => setImmediate(resolve));
+      log.push(`${name} answered`);
+      yield* values;
+    }
+    expect(await collect(mergeSorted([answering([1, 4], 'a'), answering([2], 'b'), answering([3], 'c')], (n) => n))).toEqual([1, 2, 3, 4]);
+    expect(log).toEqual(['a asked', 'a answered', 'b asked', 'b answered', 'c asked', 'c answered']);
+  });
+
   test('when there is one stream, then it passes through unchanged', async () => {
     const log: string[] = [];
     expect(await collect(mergeSorted([stream([3, 1, 2], log, 'a')], (n) => n))).toEqual([3, 1, 2]);
