@@ -8,6 +8,7 @@
 
 import { Writable } from 'node:stream';
 import {
+  MongoBulkWriteError,
   MongoError,
   MongoInvalidArgumentError,
   MongoNetworkError,
@@ -16,6 +17,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
   MongoWriteConcernError,
+  type BulkWriteResult,
   type TopologyDescription,
 } from 'mongodb';
 import winston from 'winston';
@@ -36,6 +38,11 @@ function serverError(code: number, codeName: string, message: string, labels: st
 function selectionTimeout(): MongoServerSelectionError {
   const topology = { servers: new Map(), error: null } as unknown as TopologyDescription;
   return new MongoServerSelectionError(`Server selection timed out after 5000 ms: connect ECONNREFUSED ${HOST}`, topology);
+}
+
+/** What insertMany and bulkWrite throw when the command fails for another reason than its writes: the driver's error, wrapped. */
+function inBulkWrite(error: MongoError): MongoBulkWriteError {
+  return new MongoBulkWriteError(error, {} as BulkWriteResult);
 }
 
 const CASES: Array<[string, () => MongoError, MongoErrorKind]> = [
@@ -61,6 +68,9 @@ const CASES: Array<[string, () => MongoError, MongoErrorKind]> = [
   ['an insert too large (BadValue)', () => serverError(2, 'BadValue', 'object to insert too large. size in bytes: 16777250, max size: 16777216'), 'too_large'],
   ['a bulk write the driver finds too large', () => new MongoInvalidArgumentError('Document is larger than the maximum size 16777216'), 'too_large'],
   ['an update result too large', () => serverError(17419, 'Location17419', 'Resulting document after update is larger than 16777216'), 'too_large'],
+  ['a server selection timeout during a bulk write (wrapped by the driver)', () => inBulkWrite(selectionTimeout()), 'transient'],
+  ['a network error during a bulk write outside a transaction (wrapped by the driver)', () => inBulkWrite(new MongoNetworkError(`connection to ${HOST} closed`)), 'transient'],
+  ['a duplicate key in a bulk write', () => new MongoBulkWriteError({ message: DUPLICATE, code: 11000, writeErrors: [] }, {} as BulkWriteResult), 'internal'],
   ['a duplicate key that survived the retry', () => serverError(11000, 'DuplicateKey', DUPLICATE), 'internal'],
   ['BadValue', () => serverError(2, 'BadValue', 'unknown operator: $foo'), 'internal'],
   ['TypeMismatch', () => serverError(14, 'TypeMismatch', 'cannot apply $inc to a value of non-numeric type'), 'internal'],
@@ -102,6 +112,11 @@ describe('the class of each driver error', () => {
   test('when a transient error is mapped, then its diagnostic names the class, code name, code and labels', async () => {
     const mapped = await guard(async () => Promise.reject(serverError(112, 'WriteConflict', 'Write conflict', ['TransientTransactionError']))).catch((error: unknown) => error);
     expect(mapped).toMatchObject({ diagnostic: 'MongoServerError WriteConflict (112) [TransientTransactionError]: Write conflict' });
+  });
+
+  test('when a bulk write wrapped the driver error, then the diagnostic names both', async () => {
+    const mapped = await guard(async () => Promise.reject(inBulkWrite(selectionTimeout()))).catch((error: unknown) => error);
+    expect(mapped).toMatchObject({ diagnostic: expect.stringMatching(/^MongoBulkWriteError of MongoServerSelectionError: Server selection timed out/) as unknown });
   });
 
   test('when the work fails with something other than a driver error, then guard lets it through unchanged', async () => {

@@ -6,8 +6,9 @@
  */
 
 import { MongoClient, MongoNetworkError, MongoServerSelectionError, type TopologyDescription } from 'mongodb';
-import { entityCollectionsOf } from '../../src/store/mongodb/mongo-store';
-import { newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy, type SeenServer } from '../../src/store/mongodb/open-checks';
+import { DEFAULT_MONGO_LIMITS } from '../../src/store/mongodb/client-settings';
+import { entityCollectionsOf, MongoStore } from '../../src/store/mongodb/mongo-store';
+import { inheritedReadConcernMessage, newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy, type SeenServer } from '../../src/store/mongodb/open-checks';
 import { COLLECTIONS } from '../../src/store/mongodb/schema';
 
 describe('no primary in the named replica set', () => {
@@ -82,5 +83,13 @@ describe('read concerns', () => {
     ]);
     expect(db.collection(COLLECTIONS.records).readConcern).toBeUndefined();
     await client.close();
+  });
+
+  test('when the connection string sets a read concern, then the store refuses to open before connecting, naming the option; without one it has nothing to say', async () => {
+    const uri = 'mongodb://127.0.0.1:1/?replicaSet=rs0&readConcernLevel=majority';
+    expect(inheritedReadConcernMessage(new MongoClient(uri))).toContain('readConcernLevel=majority');
+    expect(inheritedReadConcernMessage(new MongoClient('mongodb://127.0.0.1:1/?replicaSet=rs0'))).toBeNull();
+    const opening = MongoStore.open({ uri, database: 'accord', limits: { ...DEFAULT_MONGO_LIMITS, serverSelectionTimeoutMs: 100 } });
+    await expect(opening).rejects.toMatchObject({ code: 'store_unavailable', message: expect.stringContaining('readConcernLevel=majority') as unknown });
   });
 });

@@ -180,6 +180,12 @@ describe('index-only positions and counts of newest marks', () => {
     expect(objectsAmong(counted, ['tool'])).toBe(0);
   });
 
+  test('when a type is named like a member every JavaScript object has (`constructor` is a valid STIX type), then it counts as any other type', () => {
+    expect(objectsAmong(counted, ['constructor'])).toBe(0);
+    expect(objectsAmong(counted, ['constructor', 'indicator'])).toBe(4);
+    expect(objectsAmong({ ...counted, objectsByType: { constructor: 2 } }, ['constructor'])).toBe(2);
+  });
+
   describe('when a count has a bound', () => {
     /** Newest marks at dateAdded 1..total; counts each side as the server would, recording the calls. */
     function sides(total: number, calls: string[]) {
@@ -239,6 +245,18 @@ describe('merging sorted streams', () => {
     expect(await collect(merged, 3)).toEqual([1, 2, 3]);
     expect(log.filter((line) => !line.endsWith('closed'))).toEqual(['a1', 'b2', 'a3', 'b4', 'a5']);
     expect(log.filter((line) => line.endsWith('closed')).sort()).toEqual(['a closed', 'b closed']);
+  });
+
+  test('when the merge starts, then each stream is first read after the one before has answered (in a snapshot session the first read fixes the point in time of the others)', async () => {
+    const log: string[] = [];
+    async function* answering(values: number[], name: string): AsyncGenerator<number> {
+      log.push(`${name} asked`);
+      await new Promise((resolve) => setImmediate(resolve));
+      log.push(`${name} answered`);
+      yield* values;
+    }
+    expect(await collect(mergeSorted([answering([1, 4], 'a'), answering([2], 'b'), answering([3], 'c')], (n) => n))).toEqual([1, 2, 3, 4]);
+    expect(log).toEqual(['a asked', 'a answered', 'b asked', 'b answered', 'c asked', 'c answered']);
   });
 
   test('when there is one stream, then it passes through unchanged', async () => {

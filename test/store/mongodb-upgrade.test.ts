@@ -33,6 +33,12 @@ describe('the counts of an upgrade walk', () => {
     expect(addTally(first, second)).toEqual({ objects: 3, objectsByType: { indicator: 2, malware: 1 }, irregular: 1 });
     expect(first).toEqual({ objects: 2, objectsByType: { indicator: 1, malware: 1 }, irregular: 0 });
   });
+
+  test('when a type is named like a member every JavaScript object has (`constructor` is a valid STIX type), then it is counted as a number', () => {
+    const first = tallyObjects([doc('constructor--a', 1, '1'), doc('constructor--b', 2, '1')]);
+    expect(first).toEqual({ objects: 2, objectsByType: { constructor: 2 }, irregular: 0 });
+    expect(addTally(tallyObjects([doc('indicator--c', 3, '1')]), first)).toEqual({ objects: 3, objectsByType: { indicator: 1, constructor: 2 }, irregular: 0 });
+  });
 });
 
 describe('setting the counts', () => {

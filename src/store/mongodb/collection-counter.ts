@@ -26,6 +26,15 @@ export interface CountChange {
 /** A record as the counts see it. */
 export type CountedRecord = VersionPlace & { stixId: string; type: string };
 
+/**
+ * The objects of `type` in a counter's `objectsByType`, 0 when it has none: own
+ * members only, as a valid STIX type may be named like a member every JavaScript
+ * object has (`constructor`).
+ */
+export function objectsOfType(byType: Readonly<Record<string, number>> | undefined, type: string): number {
+  return byType !== undefined && Object.hasOwn(byType, type) ? byType[type]! : 0;
+}
+
 /** The higher of two places in version selection's order (record-regularity.ts). */
 export function higherPlace(a: VersionPlace | undefined, b: VersionPlace): VersionPlace {
   return a === undefined || isAfter(b, a) ? { specVersion: b.specVersion, versionKey: b.versionKey } : a;

@@ -9,6 +9,7 @@
  */
 
 import {
+  MongoBulkWriteError,
   MongoClientClosedError,
   MongoError,
   MongoInvalidArgumentError,
@@ -66,7 +67,8 @@ const TRANSIENT_NAMES = new Set(['MongoWaitQueueTimeoutError', 'MongoPoolClosedE
 const TOO_LARGE_CODES = new Set([10334, 17419, 17420]);
 const BAD_VALUE = 2;
 
-export function kindOfMongoError(error: MongoError): MongoErrorKind {
+export function kindOfMongoError(thrown: MongoError): MongoErrorKind {
+  const error = unwrapped(thrown);
   if (isTooLarge(error)) return 'too_large';
   if (TRANSIENT_CLASSES.some((kind) => error instanceof kind) || TRANSIENT_NAMES.has(error.name)) return 'transient';
   if (TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label))) return 'transient';
@@ -96,12 +98,24 @@ export function toStoreError(error: MongoError): AccordError {
 }
 
 /** Class, code name, code and labels, then the message: for the log, never the connection string (it may hold a password). */
-export function describeMongoError(error: MongoError): string {
+export function describeMongoError(thrown: MongoError): string {
+  const error = unwrapped(thrown);
+  const wrapper = error === thrown ? '' : `${thrown.name} of `;
   const server = error instanceof MongoServerError ? error : undefined;
   const code = server?.codeName ? ` ${server.codeName} (${String(server.code)})` : error.code !== undefined ? ` (${String(error.code)})` : '';
   const labels = error.errorLabels.length > 0 ? ` [${error.errorLabels.join(', ')}]` : '';
   const message = error.message.length > 300 ? `${error.message.slice(0, 300)}…` : error.message;
-  return `${error.name}${code}${labels}: ${message}`;
+  return `${wrapper}${error.name}${code}${labels}: ${message}`;
+}
+
+/**
+ * The driver's own error behind a bulk write's: insertMany and bulkWrite wrap an
+ * error that is not about their writes (no primary within the selection timeout,
+ * a lost connection) in a MongoBulkWriteError, which keeps it as `errorResponse`
+ * but loses its class.
+ */
+function unwrapped(error: MongoError): MongoError {
+  return error instanceof MongoBulkWriteError && error.errorResponse instanceof MongoError ? error.errorResponse : error;
 }
 
 function isTooLarge(error: MongoError): boolean {

@@ -44,7 +44,7 @@ import { clientOptionsOf, DEFAULT_MONGO_LIMITS, writeConcernOf, type MongoLimits
 import { describeMongoError, STORE_RETRY_AFTER_SECONDS } from './error-kinds';
 import { LifecycleReader } from './lifecycle-reader';
 import { MongoEntities, type EntityCollections } from './mongo-entities';
-import { newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy } from './open-checks';
+import { inheritedReadConcernMessage, newerSchemaMessage, noPrimaryMessage, replicaSetOf, schemaStepOf, serversSeenBy } from './open-checks';
 import { ensureOrigin, markSeeded, readOrigin } from './origin';
 import { dumpOf, exportFind } from './record-docs';
 import { PageReader } from './page-reader';
@@ -106,6 +106,8 @@ export class MongoStore implements Store {
     let client: MongoClient | undefined;
     try {
       client = new MongoClient(options.uri, clientOptionsOf(limits));
+      const readConcern = inheritedReadConcernMessage(client);
+      if (readConcern !== null) throw new StoreUnavailableError(`Cannot open the MongoDB store: ${readConcern}`);
       setTransactionPolicy(client, transactionPolicyOf(limits));
       await client.connect();
       const hello = await client.db('admin').command({ hello: 1 });

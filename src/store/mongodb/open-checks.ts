@@ -4,7 +4,7 @@
  * to the operator at start-up (never to a TAXII client), so they may name hosts.
  */
 
-import type { MongoServerSelectionError } from 'mongodb';
+import type { MongoClient, MongoServerSelectionError } from 'mongodb';
 
 /** A server as the driver last saw it while waiting for a primary. */
 export interface SeenServer {
@@ -69,5 +69,21 @@ export function newerSchemaMessage(database: string, stored: number, code: numbe
   return (
     `the MongoDB database ${database} has schema version ${stored}, and this Accord knows version ${code} at most: a newer Accord has upgraded it. ` +
     'Upgrade this instance to the version the others run; an older one could misread what they write, or write what they would misread.'
+  );
+}
+
+/**
+ * Why the client cannot be used, when its connection string sets a read concern
+ * (`readConcernLevel`): every collection inherits it, the driver then sends it in
+ * place of a snapshot session's own, and a page's reads would each see their own
+ * point in time (docs/deployment.md#errors-timeouts-and-bounds, Reads). Null when
+ * none is set.
+ */
+export function inheritedReadConcernMessage(client: Pick<MongoClient, 'readConcern'>): string | null {
+  const level = client.readConcern?.level;
+  if (level === undefined) return null;
+  return (
+    `the connection string sets readConcernLevel=${level}, which would replace the snapshot reads pages rely on. ` +
+    'Remove it: Accord chooses the read concern of each read itself (majority for entities, statuses and the audit trail, snapshots for pages).'
   );
 }

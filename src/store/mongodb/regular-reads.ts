@@ -18,6 +18,7 @@
 
 import type { Document, Filter } from 'mongodb';
 import type { RecordQuery } from '../contract';
+import { objectsOfType } from './collection-counter';
 import { INDEX, type CollectionDoc, type RecordDoc } from './schema';
 
 /** What a read needs of the collection's counter. */
@@ -92,7 +93,7 @@ export function fromPosition(q: RecordQuery, dateAdded: number): RecordQuery {
 export function objectsAmong(counter: Regularity, types: readonly string[] | undefined): number {
   if (types === undefined) return counter.objects ?? 0;
   let total = 0;
-  for (const type of new Set(types)) total += counter.objectsByType?.[type] ?? 0;
+  for (const type of new Set(types)) total += objectsOfType(counter.objectsByType, type);
   return total;
 }
 

@@ -26,7 +26,10 @@ export async function* mergeSorted<T>(streams: ReadonlyArray<AsyncIterable<T>>, 
     heads[i] = next.done === true ? null : { item: next.value };
   };
   try {
-    await Promise.all([...open].map(advance));
+    // One after another: in a snapshot session the first read fixes the point in time (atClusterTime)
+    // every later read uses, and reads sent together would each take their own, so that a page could
+    // hold a record of one type and miss an earlier one of another, for good (inSnapshot, transactions.ts).
+    for (const i of [...open]) await advance(i);
     for (;;) {
       let least = -1;
       heads.forEach((head, i) => {

@@ -20,6 +20,7 @@
 import { MongoServerError, type ClientSession, type Collection, type MongoClient, type ObjectId } from 'mongodb';
 import { StoreUnavailableError } from '../../errors';
 import { validUntilKeyOf } from '../contract';
+import { objectsOfType } from './collection-counter';
 import { newestChanges } from './lifecycle-query';
 import { countIrregular } from './record-regularity';
 import { INDEX, RETIRED_RECORD_INDEXES, type CollectionDoc, type RecordDoc } from './schema';
@@ -153,7 +154,7 @@ export function tallyObjects(docs: ReadonlyArray<Pick<RecordDoc, 'stixId' | 'typ
   const tally: Tally = { objects: byId.size, objectsByType: {}, irregular: 0 };
   for (const own of byId.values()) {
     const type = own[0]!.type;
-    tally.objectsByType[type] = (tally.objectsByType[type] ?? 0) + 1;
+    tally.objectsByType[type] = objectsOfType(tally.objectsByType, type) + 1;
     tally.irregular += countIrregular([], [...own].sort((a, b) => a.dateAdded - b.dateAdded));
   }
   return tally;
@@ -161,7 +162,7 @@ export function tallyObjects(docs: ReadonlyArray<Pick<RecordDoc, 'stixId' | 'typ
 
 export function addTally(a: Tally, b: Tally): Tally {
   const objectsByType = { ...a.objectsByType };
-  for (const [type, n] of Object.entries(b.objectsByType)) objectsByType[type] = (objectsByType[type] ?? 0) + n;
+  for (const [type, n] of Object.entries(b.objectsByType)) objectsByType[type] = objectsOfType(objectsByType, type) + n;
   return { objects: a.objects + b.objects, objectsByType, irregular: a.irregular + b.irregular };
 }
 
