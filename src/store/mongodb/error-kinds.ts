@@ -16,8 +16,10 @@ import {
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
+  MongoServerClosedError,
   MongoServerError,
   MongoServerSelectionError,
+  MongoStalePrimaryError,
   MongoTopologyClosedError,
 } from 'mongodb';
 import { AccordError, StoreUnavailableError } from '../../errors';
@@ -30,6 +32,8 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 /** Server codes that say "not now" rather than "never" (the driver's retryable codes and a few of our own waits). */
 const TRANSIENT_CODES = new Set([
   6, // HostUnreachable
+  46, // LockBusy (a sharded cluster's distributed lock)
+  63, // StaleShardVersion
   7, // HostNotFound
   24, // LockTimeout
   43, // CursorNotFound: the cursor died with its server or connection
@@ -40,7 +44,9 @@ const TRANSIENT_CODES = new Set([
   112, // WriteConflict
   133, // FailedToSatisfyReadPreference
   134, // ReadConcernMajorityNotAvailableYet
+  150, // StaleEpoch
   189, // PrimarySteppedDown
+  202, // NetworkInterfaceExceededTimeLimit
   239, // SnapshotTooOld
   246, // SnapshotUnavailable
   251, // NoSuchTransaction
@@ -52,6 +58,7 @@ const TRANSIENT_CODES = new Set([
   11600, // InterruptedAtShutdown
   11601, // Interrupted
   11602, // InterruptedDueToReplStateChange
+  13388, // StaleConfig
   13435, // NotPrimaryNoSecondaryOk
   13436, // NotPrimaryOrSecondary
 ]);
@@ -59,7 +66,17 @@ const TRANSIENT_CODES = new Set([
 const TRANSIENT_LABELS = ['TransientTransactionError', 'UnknownTransactionCommitResult', 'RetryableWriteError', 'ResetPool'];
 
 /** Driver errors raised while waiting for a server or a connection, or while the client closes. */
-const TRANSIENT_CLASSES = [MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, MongoNotConnectedError, MongoClientClosedError, MongoOperationTimeoutError];
+const TRANSIENT_CLASSES = [
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  MongoNotConnectedError,
+  MongoClientClosedError,
+  MongoOperationTimeoutError,
+  // A server closed under an operation, and a primary found stale after an election: both pass.
+  MongoServerClosedError,
+  MongoStalePrimaryError,
+];
 /** Not exported by the driver: known by name. */
 const TRANSIENT_NAMES = new Set(['MongoWaitQueueTimeoutError', 'MongoPoolClosedError']);
 
