@@ -10,28 +10,22 @@
  * never change before.
  */
 
-import type { ClientSession, Collection, MongoClient, ObjectId } from 'mongodb';
-import type { MicroClock } from '../clock';
+import type { ClientSession, ObjectId } from 'mongodb';
 import { tombstonesOf, type RecordQuery, type Removal } from '../contract';
 import { countRemoved, settleCounter, takeCounter } from './collection-counter';
 import { newestChanges } from './lifecycle-query';
 import { toTombstoneDoc } from './record-docs';
 import { findPage } from './record-reader';
-import { INDEX, type CollectionDoc, type RecordDoc, type TombstoneDoc } from './schema';
-import { inSnapshot, inTransaction, type KeyedQueue } from './transactions';
+import { INDEX, type RecordDoc } from './schema';
+import type { RecordWriterDeps } from './record-writer';
+import { inSnapshot, inTransaction } from './transactions';
 
 /** Records per delete transaction: a transaction's size and time stay bounded whatever one object holds. */
 export const DELETE_CHUNK = 1000;
 const ID_CHUNK = 1000;
 
-export interface RecordDeleterDeps {
-  client: MongoClient;
-  records: Collection<RecordDoc>;
-  collections: Collection<CollectionDoc>;
-  tombstones: Collection<TombstoneDoc>;
-  clock: MicroClock;
-  queue: KeyedQueue;
-}
+/** A delete needs what a write needs. */
+type RecordDeleterDeps = RecordWriterDeps;
 
 type Removable = Pick<RecordDoc, 'stixId' | 'type' | 'version' | 'versionKey' | 'dateAdded' | 'newest'> & { _id: ObjectId };
 
