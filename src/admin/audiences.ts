@@ -18,10 +18,17 @@ const ORGANISATIONS_LIST = {
   items: { type: 'string', minLength: 1 },
 } as const;
 
-/** The whole audience; `additionalProperties: false` so a misspelt list is refused rather than read as "everyone". */
+/**
+ * The whole audience. At least one list is required, so that a misspelt key is
+ * refused rather than read as "every member"; clearing is DELETE.
+ */
 export const AUDIENCE_BODY = {
   type: 'object',
-  additionalProperties: false,
+  anyOf: [
+    { required: ['read'], properties: { read: true } },
+    { required: ['write'], properties: { write: true } },
+  ],
+  'x-expected': 'must name read, write or both (DELETE clears the audience)',
   properties: {
     read: { ...ORGANISATIONS_LIST, description: 'Member organisations (ids) that may read the collection; absent: every member.' },
     write: { ...ORGANISATIONS_LIST, description: 'Member organisations (ids) that may add objects to it, and delete where their role allows; absent: every publisher and steward.' },

@@ -55,7 +55,7 @@ const SEED_PARTNERSHIP = {
         ...COLLECTION_BODY,
         additionalProperties: false,
         required: ['id', 'title'],
-        properties: { ...COLLECTION_BODY.properties, audience: { ...AUDIENCE_BODY, description: 'Member organisations (ids) that may read and write it; a list left out: every member by role.' } },
+        properties: { ...COLLECTION_BODY.properties, audience: { ...AUDIENCE_BODY, additionalProperties: false, description: 'Member organisations (ids) that may read and write it; a list left out: every member by role.' } },
       },
       'Collections of the partnership.',
     ),
