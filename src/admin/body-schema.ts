@@ -49,9 +49,10 @@ function describeError(error: ErrorObject): string {
       return `${joined(field, String(error.params.missingProperty))}: is required`;
     case 'enum':
       return `${shown}: one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'anyOf':
+      return `${field || 'the body'}: ${typeof expected === 'string' ? expected : error.message}`;
     case 'pattern':
     case 'format':
-    case 'anyOf':
       return `${shown}: ${typeof expected === 'string' ? expected : error.message}`;
     case 'minLength':
       return error.params.limit === 1 ? `${field}: must not be empty` : `${field}: at least ${error.params.limit} characters`;
