@@ -93,8 +93,8 @@ const retract = defineAction({ body: RETRACT_BODY, params: ['partnership', 'coll
   run: async (input, ctx, actor) => {
     const acting = await actingFor(ctx, actor, input.partnership);
     const collection = await collectionIn(ctx, input.partnership, input.collectionId);
-    if (acting !== '*' && !isLocalOperator(actor)) writerOf(collection, actor.organisationId, input.collectionId);
     if (collection.kind === 'members') throw new ForbiddenError("The members collection is kept by the server; its objects cannot be retracted.");
+    if (acting !== '*' && !isLocalOperator(actor)) writerOf(collection, actor.organisationId, input.collectionId);
     const versions = await ctx.store.provenance(collection.id, input.objectId);
     if (versions.length === 0) throw new NotFoundError(`No object ${input.objectId} in collection ${collection.id}.`);
     if (!actsFor(acting, versions[0]!.owner)) throw new ForbiddenError('This object belongs to another organisation: only it, or a steward of the partnership, may retract it.');
