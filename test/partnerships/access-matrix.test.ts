@@ -261,3 +261,24 @@ describe.each(METHODS)('authenticated by %s', (method) => {
     }
   });
 });
+
+describe('over TAXII 2.0 (read-only, docs/client-quirks.md#taxii-20-appliances)', () => {
+  const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
+  const cases = ORGS.flatMap((org) => COLLECTIONS.flatMap((c, i) => (c.audience && roleOf(org, c.path) ? [[org, i] as const] : [])));
+  test.each(cases)('when %s uses audience collection %i, then the collection, its objects and the list follow the audience as on TAXII 2.1', async (org, i) => {
+    const c = COLLECTIONS[i]!;
+    const headers = { Accept: TAXII20, ...credentials(org, 'basic') };
+    const http = client(org, 'basic');
+    const { can_read } = rightsOf(org, c);
+    const missing = randomUUID();
+    for (const suffix of ['/', '/objects/', `/objects/${c.marker}/`]) {
+      const res = await http.send('GET', `/${c.path}/collections/${c.id}${suffix}`, headers);
+      const expected = isHidden(org, c) ? 404 : suffix === '/' || can_read ? 200 : 403;
+      if (res.status !== expected) throw new Error(`${org} TAXII 2.0 ${suffix} on collection ${i}: expected ${expected}, got ${res.status} ${res.text}`);
+      if (expected === 404) expect(differences(res, await http.send('GET', `/${c.path}/collections/${missing}${suffix}`, headers))).toEqual([]);
+      for (const name of foreignNames(org)) expect(res.text).not.toContain(name);
+    }
+    const entry = listed(await http.send('GET', `/${c.path}/collections/`, headers), c);
+    expect(entry && { can_read: entry.can_read, can_write: entry.can_write }).toEqual(isHidden(org, c) ? undefined : { can_read, can_write: false });
+  });
+});
