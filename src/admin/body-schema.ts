@@ -4,7 +4,7 @@
  * ones openapi.yaml publishes (a test compares them). Validation never alters a
  * body (no coercion, no defaults), and a failure is a 422 naming each field.
  *
- * `x-expected` is an annotation on a `pattern` or `format`: the sentence a
+ * `x-expected` is an annotation on a `pattern`, `format` or `anyOf`: the sentence a
  * failure shows instead of the regular expression.
  */
 
@@ -33,7 +33,10 @@ export function compileBody(schema: object): BodyCheck {
 }
 
 function describeErrors(errors: ErrorObject[]): string {
-  return [...new Set(errors.map(describeError))].join('; ');
+  // An unmet anyOf is described once, by its x-expected, not by each alternative it tried.
+  const alternatives = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  const shown = errors.filter((e) => !alternatives.some((prefix) => e.schemaPath.startsWith(prefix)));
+  return [...new Set(shown.map(describeError))].join('; ');
 }
 
 /** `field "value": what was expected` (the value only where it helps, and short). */
@@ -46,6 +49,8 @@ function describeError(error: ErrorObject): string {
       return `${joined(field, String(error.params.missingProperty))}: is required`;
     case 'enum':
       return `${shown}: one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'anyOf':
+      return `${field || 'the body'}: ${typeof expected === 'string' ? expected : error.message}`;
     case 'pattern':
     case 'format':
       return `${shown}: ${typeof expected === 'string' ? expected : error.message}`;

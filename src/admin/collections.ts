@@ -70,6 +70,7 @@ function collectionWire(c: Collection): Record<string, unknown> {
     validation_profile: c.validationProfile,
     require_created_by_ref: c.requireCreatedByRef ?? false,
     retention: retentionWire(c.retention),
+    audience: c.audience === undefined ? undefined : { read: c.audience.read, write: c.audience.write },
     members: c.kind === 'members' ? true : undefined,
     created: c.created,
   };

@@ -6,6 +6,7 @@
 
 import type { AdminAction, AdminResource } from './action';
 import { apiKeys } from './api-keys';
+import { audiences } from './audiences';
 import { audit } from './audit';
 import { certificates } from './certificates';
 import { collections } from './collections';
@@ -17,6 +18,6 @@ import { relays } from './relays';
 import { retention } from './retention';
 import { users } from './users';
 
-export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, objects, retention, audit];
+export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, audiences, objects, retention, audit];
 
 export const ADMIN_ACTIONS: readonly AdminAction[] = ADMIN_RESOURCES.flatMap((resource) => resource.actions);

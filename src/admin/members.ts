@@ -7,8 +7,9 @@
 import { NotFoundError } from '../errors';
 import { ORGANISATIONS } from '../identity/model';
 import { ensureMembersCollection, publishIdentity } from '../partnerships/members-collection';
-import { MEMBERSHIPS, membershipId, partnershipRef, PARTNERSHIPS, ROLES, type Membership } from '../partnerships/model';
+import { COLLECTIONS, MEMBERSHIPS, membershipId, partnershipRef, PARTNERSHIPS, ROLES, type Membership } from '../partnerships/model';
 import { defineAction, type AdminResource } from './action';
+import type { AdminContext } from './context';
 import { listOf } from './listings';
 
 export const MEMBER_BODY = {
@@ -61,12 +62,36 @@ const remove = defineAction({ params: ['partnership', 'org'] })({
     if (!(await ctx.table(MEMBERSHIPS).delete(membershipId(input.partnership, input.org)))) {
       throw new NotFoundError(`Organisation ${input.org} is not a member of ${input.partnership}.`);
     }
+    return leaveAudiences(ctx, input.partnership, input.org);
   },
-  audit: (_none, input) => ({ operation: 'remove_member', partnership: input.partnership, detail: input.org }),
+  audit: (left, input) => ({
+    operation: 'remove_member',
+    partnership: input.partnership,
+    detail: left.length === 0 ? input.org : `${input.org}, also from the audience of ${left.join(', ')}`,
+  }),
   present: () => undefined,
   http: { method: 'DELETE', path: '/admin/partnerships/:partnership/members/:org', status: 204 },
   cli: [{ command: 'remove <partnership> <org>' }],
 });
+
+/**
+ * A former member leaves every audience of the partnership (docs/taxii.md#audiences),
+ * so that joining again later does not quietly restore what a steward narrowed.
+ * Returns the ids of the collections whose audience changed.
+ */
+async function leaveAudiences(ctx: AdminContext, partnership: string, org: string): Promise<string[]> {
+  const table = ctx.table(COLLECTIONS);
+  const left: string[] = [];
+  for (const c of await table.list(partnershipRef(partnership))) {
+    if (!c.audience?.read?.includes(org) && !c.audience?.write?.includes(org)) continue;
+    const audience = { ...c.audience };
+    if (audience.read) audience.read = audience.read.filter((o) => o !== org);
+    if (audience.write) audience.write = audience.write.filter((o) => o !== org);
+    await table.replace({ ...c, audience });
+    left.push(c.id);
+  }
+  return left;
+}
 
 export const members: AdminResource = {
   group: { name: 'member', description: 'member organisations of a partnership and their roles' },

@@ -10,7 +10,8 @@
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableContentError } from '../errors';
 import { ORGANISATIONS, organisationRef } from '../identity/model';
 import { isLocalOperator, type Actor } from '../identity/principal';
-import { MEMBERSHIPS, PARTNERSHIPS, whyReadOnly } from '../partnerships/model';
+import { collectionRights, isVisible } from '../partnerships/audience';
+import { MEMBERSHIPS, PARTNERSHIPS, whyReadOnly, type Collection } from '../partnerships/model';
 import { mayActFor } from '../partnerships/ownership';
 import { voiceOf } from '../partnerships/provenance';
 import { formatMicros, isStixTimestamp, timestampKey } from '../stix/timestamp';
@@ -64,6 +65,13 @@ async function actingFor(ctx: AdminContext, actor: Actor, path: string): Promise
   return mayActFor(voiceOf(actor.organisationId, await ctx.table(ORGANISATIONS).list()), false);
 }
 
+/** A publisher retracts only where the collection's audience lets it write (docs/taxii.md#audiences); stewards manage every collection. */
+function writerOf(collection: Collection, organisationId: string, named: string): void {
+  const rights = collectionRights(collection, organisationId, 'publisher', true);
+  if (!isVisible(rights)) throw new NotFoundError(`No collection ${named} in ${collection.partnership}.`);
+  if (!rights.canWrite) throw new ForbiddenError("Your organisation is not among this collection's writers: it may not retract its objects.");
+}
+
 function submitterOf(actor: Actor): Submitter {
   if (isLocalOperator(actor)) return { organisation: `(${actor})` };
   const submitter: Submitter = { organisation: actor.organisationId };
@@ -86,6 +94,7 @@ const retract = defineAction({ body: RETRACT_BODY, params: ['partnership', 'coll
     const acting = await actingFor(ctx, actor, input.partnership);
     const collection = await collectionIn(ctx, input.partnership, input.collectionId);
     if (collection.kind === 'members') throw new ForbiddenError("The members collection is kept by the server; its objects cannot be retracted.");
+    if (acting !== '*' && !isLocalOperator(actor)) writerOf(collection, actor.organisationId, input.collectionId);
     const versions = await ctx.store.provenance(collection.id, input.objectId);
     if (versions.length === 0) throw new NotFoundError(`No object ${input.objectId} in collection ${collection.id}.`);
     if (!actsFor(acting, versions[0]!.owner)) throw new ForbiddenError('This object belongs to another organisation: only it, or a steward of the partnership, may retract it.');

@@ -14,6 +14,7 @@ import { AccordError, ConfigError, ConflictError } from '../errors';
 import { ORGANISATIONS } from '../identity/model';
 import { PARTNERSHIPS } from '../partnerships/model';
 import { importKey, SEED_KEY } from './api-keys';
+import { AUDIENCE_BODY, setAudience } from './audiences';
 import { addCertificate, CERTIFICATE_BODY } from './certificates';
 import { addCollection, COLLECTION_BODY } from './collections';
 import { MEMBER_BODY, setMember } from './members';
@@ -49,7 +50,15 @@ const SEED_PARTNERSHIP = {
       'Member organisations.',
     ),
     // Seeded collections have fixed ids, so a redeployment serves the same URLs.
-    collections: list({ ...COLLECTION_BODY, additionalProperties: false, required: ['id', 'title'] }, 'Collections of the partnership.'),
+    collections: list(
+      {
+        ...COLLECTION_BODY,
+        additionalProperties: false,
+        required: ['id', 'title'],
+        properties: { ...COLLECTION_BODY.properties, audience: { ...AUDIENCE_BODY, additionalProperties: false, description: 'Member organisations (ids) that may read and write it; a list left out: every member by role.' } },
+      },
+      'Collections of the partnership.',
+    ),
   },
 } as const;
 
@@ -66,7 +75,7 @@ export const SEED_SCHEMA = {
 
 export type Seed = FromSchema<typeof SEED_SCHEMA>;
 
-/** What the schema cannot see: names repeated across items, and members that are not seeded organisations. */
+/** What the schema cannot see: names repeated across items, members that are not seeded organisations, audiences naming non-members. */
 export function seedProblems(seed: Seed): string[] {
   const problems: string[] = [];
   const firstTime = (seen: Set<string>, value: string) => !seen.has(value) && Boolean(seen.add(value));
@@ -88,9 +97,15 @@ export function seedProblems(seed: Seed): string[] {
       if (!orgs.has(m.organisation)) problems.push(`${at}.members[${j}].organisation: unknown organisation ${JSON.stringify(m.organisation)}`);
     });
     const aliases = new Set<string>();
+    const memberIds = new Set(p.members.map((m) => m.organisation));
     p.collections.forEach((c, j) => {
       if (!firstTime(collectionIds, c.id)) problems.push(`${at}.collections[${j}].id: duplicate collection id ${c.id}`);
       if (c.alias !== undefined && !firstTime(aliases, c.alias)) problems.push(`${at}.collections[${j}].alias: must be unique in the partnership`);
+      for (const key of ['read', 'write'] as const) {
+        c.audience?.[key]?.forEach((org, k) => {
+          if (!memberIds.has(org)) problems.push(`${at}.collections[${j}].audience.${key}[${k}]: ${JSON.stringify(org)} is not a member of ${p.path}`);
+        });
+      }
     });
   });
   return problems;
@@ -126,8 +141,11 @@ export async function seedIfEmpty(admin: Admin, seed: Seed): Promise<boolean> {
     for (const [m, { organisation, role }] of members.entries()) {
       await at(`${base}.members[${m}]`, () => admin.perform(setMember, 'seed', { role, partnership: partnership.path, org: organisation }));
     }
-    for (const [c, collection] of collections.entries()) {
+    for (const [c, { audience, ...collection }] of collections.entries()) {
       await at(`${base}.collections[${c}]`, () => admin.perform(addCollection, 'seed', { ...collection, partnership: partnership.path }));
+      if (audience !== undefined) {
+        await at(`${base}.collections[${c}].audience`, () => admin.perform(setAudience, 'seed', { ...audience, partnership: partnership.path, collectionId: collection.id }));
+      }
     }
   }
   return true;

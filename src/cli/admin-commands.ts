@@ -61,6 +61,8 @@ function typed(action: AdminAction, field: string, value: string | boolean): unk
   if (typeof value !== 'string') return value;
   if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   if (type === 'integer' && /^\d{1,15}$/.test(value)) return Number(value);
+  // A list of names, comma-separated; an empty value is the empty list.
+  if (type === 'array') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
   return value;
 }
 

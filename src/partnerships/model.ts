@@ -72,7 +72,15 @@ export interface Collection {
    * member's STIX identity), readable by every member and written by no one.
    */
   kind?: 'members';
+  /** Who among the members may read and write it (audience.ts); absent: every member, by role. */
+  audience?: Audience;
   created: string;
+}
+
+/** Members who may read and write a collection, by organisation id; a list absent leaves that right to the role (audience.ts). */
+export interface Audience {
+  read?: string[];
+  write?: string[];
 }
 
 export interface Rights {

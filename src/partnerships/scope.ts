@@ -17,7 +17,6 @@ import {
   MEMBERSHIPS,
   partnershipRef,
   PARTNERSHIPS,
-  rightsOf,
   whyReadOnly,
   type Collection,
   type Partnership,
@@ -25,6 +24,7 @@ import {
   type Role,
 } from './model';
 import type { TlpLevel } from '../stix/tlp';
+import { collectionRights, isVisible } from './audience';
 import { voiceOf, type Voice } from './provenance';
 
 export interface ApiRootInfo {
@@ -106,17 +106,18 @@ export class Scope {
     return rootInfo(partnership, role, this.today);
   }
 
-  /** Every collection of a visible root, sorted by id (TAXII 2.1 §3.3: a stable order). */
+  /** Every collection of a visible root the caller may read or write (audience.ts), sorted by id (TAXII 2.1 §3.3: a stable order). */
   async collections(path: string): Promise<CollectionView[]> {
     const partnership = await this.partnerships.get(path);
     const role = (await this.roles()).get(path);
     if (!partnership || role === undefined) return [];
     const root = rootInfo(partnership, role, this.today);
-    const rights = rightsOf(role, isWritable(partnership, this.today));
-    // The members collection is the server's to write.
-    const serverKept = { ...rights, canWrite: false };
+    const writable = isWritable(partnership, this.today);
     const served = (await this.collectionTable.list(partnershipRef(path))).filter((c) => c.kind !== 'members' || partnership.membersCollection === true);
-    return served.map((c) => ({ root, collection: this.collectionInfo(c), rights: c.kind === 'members' ? serverKept : rights }));
+    // Read from the store on every request, so an audience change applies to the next one.
+    return served
+      .map((c) => ({ root, collection: this.collectionInfo(c), rights: collectionRights(c, this.principal.organisationId, role, writable) }))
+      .filter((view) => isVisible(view.rights));
   }
 
   /** A collection by id, else by alias, within a visible root. */

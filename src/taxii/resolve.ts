@@ -31,7 +31,7 @@ export function requireWrite(target: CollectionView, action = 'add objects to it
         ? `This is the partnership's members collection: the server keeps it, so no one may ${action}.`
         : target.root.role === 'consumer'
           ? `Your organisation is a consumer in this partnership: it may read this collection but not ${action}.`
-          : (target.root.readOnlyBecause ?? 'This collection is read-only.'),
+          : (target.root.readOnlyBecause ?? `Your organisation is not among this collection's writers: it may read it but not ${action}.`),
     );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The status resource (TAXII 2.1 §4.3.1) and Get Status (§4.3). A status is served
- * only to the organisation that submitted it; anyone else, and anyone after it expired, gets the
- * same 404 as for an unknown id.
+ * only to the organisation that submitted it, while it may still see the collection; anyone else,
+ * and anyone after it expired, gets the same 404 as for an unknown id.
  */
 
 import { NotFoundError } from '../errors';
@@ -13,7 +13,9 @@ import { resolveApiRoot } from './resolve';
 export async function getStatus(ctx: TaxiiContext, scope: Scope, rootPath: string, statusId: string): Promise<Record<string, unknown>> {
   const root = await resolveApiRoot(scope, rootPath);
   const status = await ctx.store.getStatus(statusId, ctx.clock());
-  if (!status || status.apiRoot !== root.path || status.owner !== scope.ownerKey()) {
+  // A status names objects of its collection: once the submitter may neither read nor
+  // write that collection (docs/taxii.md#audiences), the status is gone for it too.
+  if (!status || status.apiRoot !== root.path || status.owner !== scope.ownerKey() || !(await scope.collection(root.path, status.collectionId))) {
     throw new NotFoundError('No status resource with this id.');
   }
   return statusResource(status);

@@ -79,3 +79,17 @@ test('when a collection and a partnership are changed at the CLI, then the optio
   await expect(accord('partnership', 'update', 'api1', '--always-list-objects', 'maybe')).rejects.toThrow('always_list_objects: must be boolean');
   await expect(accord('partnership', 'update', 'api1', '--start', '2027-01-01', '--end', '2026-12-31')).rejects.toThrow('start_date 2027-01-01 is after end_date 2026-12-31');
 });
+
+test('when an audience is set, shown and cleared at the CLI, then the server applies it on its next request and the trail has each change', async () => {
+  expect(await accord('audience', 'set', 'api1', 'second', '--read', 'delta, alpha', '--write', '')).toBe('read: delta, alpha; write: nobody\n');
+  expect((await server.get(`/api1/collections/second/`, 'carol')).status).toBe(404);
+  expect(JSON.parse((await server.get(`/api1/collections/second/`)).text)).toMatchObject({ can_read: true, can_write: false });
+  expect(JSON.parse(await accord('--json', 'audience', 'show', 'api1', 'second'))).toMatchObject({ partnership: 'api1', read: ['delta', 'alpha'], write: [] });
+  await expect(accord('audience', 'set', 'api1', 'second', '--read', 'beta')).rejects.toThrow('read: "beta" is not a member organisation of api1');
+  await expect(accord('audience', 'set', 'api1', 'second')).rejects.toThrow('must name read, write or both');
+  expect(await accord('audience', 'clear', 'api1', 'second')).toBe('');
+  expect(await accord('audience', 'show', 'api1', 'second')).toBe('read: every member by role; write: every member by role\n');
+  expect((await server.get(`/api1/collections/second/`, 'carol')).status).toBe(200);
+  const rows = (await accord('audit', '--partnership', 'api1')).trim().split('\n').map((l) => l.split('\t'));
+  expect(rows.filter((r) => r[5] === 'cli' && r[2]!.endsWith('_audience')).map((r) => r[2])).toEqual(['set_audience', 'clear_audience']);
+});

@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../../src/runtime';
 
 const TAXII = 'application/taxii+json;version=2.1';
 const C2 = '/asean-c2/collections/aedcc02d-b492-4a8d-a1e2-e26152244c00';
+const LEADS = '/asean-c2/collections/vendor-leads';
 const BILATERAL = '/northwind-interpol/collections/ef9e1b5f-f84d-4452-bbdc-e1c81398b463';
 const KEY = 'accord_6c841c68e05edf402bb6709f_C52qCcHsWrTUKDK_zKzQDVW1SyPqTDoAywKSFtvCgp8';
 
@@ -44,6 +45,18 @@ test.each([
 ])('when %s logs in with the README password, then the rights on both collections are as the README says', async (user, password, c2, bilateral) => {
   expect(await rights(C2, user, password)).toEqual(c2);
   expect(await rights(BILATERAL, user, password)).toEqual(bilateral);
+});
+
+test.each([
+  ['interpol', 'interpol-demo', { can_read: true, can_write: false }],
+  ['northwind', 'northwind-demo', { can_read: false, can_write: true }],
+  ['kestrel', 'kestrel-demo', { can_read: false, can_write: true }],
+  ['police', 'police-demo', 404],
+  ['admin', 'admin-demo', 404],
+])('when %s logs in, then the audience-restricted vendor-leads collection gives the rights the README says', async (user, password, leads) => {
+  expect(await rights(LEADS, user, password)).toEqual(leads);
+  const listed = JSON.parse((await get('/asean-c2/collections/', user, password)).text || '{}').collections ?? [];
+  expect(listed.some((c: { alias?: string }) => c.alias === 'vendor-leads')).toBe(leads !== 404);
 });
 
 test("when Kestrel's SIEM key from the README is used, then it reads the C2 collection", async () => {

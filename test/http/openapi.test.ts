@@ -103,6 +103,9 @@ describe('responses match the documented schemas', () => {
     for (const u of (await root('/admin/organisations/alpha/users')).body.users) check('AdminUser', u);
     for (const p of (await root('/admin/partnerships')).body.partnerships) check('AdminPartnership', p);
     for (const m of (await root('/admin/partnerships/api1/members')).body.members) check('AdminMember', m);
+    const audience = await server.raw().put('/admin/partnerships/api1/collections/second/audience').auth('root', PASSWORD).send({ read: ['alpha'] });
+    check('AdminAudience', audience.body);
+    check('AdminAudience', (await root('/admin/partnerships/api1/collections/second/audience')).body);
     for (const c of (await root('/admin/partnerships/api1/collections')).body.collections) check('AdminCollection', c);
     const key = await server.raw().post('/admin/organisations/alpha/keys').auth('root', PASSWORD).send({ label: 'x' });
     check('AdminKey', key.body);

@@ -1,10 +1,12 @@
 /**
  * The access matrix, generated: every organisation × role × partnership ×
- * collection × TAXII operation × authentication method, over a real HTTPS
- * listener with client certificates. Each answer's status is asserted exactly,
- * and no body ever holds an id, a collection or a path of a partnership the
- * caller is not part of. 404s for what a caller may not see read exactly like
- * 404s for what does not exist.
+ * collection (with and without an audience) × TAXII operation × authentication
+ * method, over a real HTTPS listener with client certificates. Each answer's
+ * status is asserted exactly, and no body ever holds an id, a collection or a
+ * path of a partnership the caller is not part of, nor anything of a collection
+ * its audience hides from the caller. 404s for what a caller may not see read
+ * exactly like 404s for what does not exist (for audiences: the same bytes and
+ * headers). Audience changes over time are test/partnerships/audience-changes.test.ts.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -30,12 +32,18 @@ const PARTNERSHIPS = {
 } as const satisfies Record<string, { status: string; roles: Partial<Record<Org, Role>> }>;
 type Path = keyof typeof PARTNERSHIPS;
 
-const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: Org }> = [
+type Audience = { read?: Org[]; write?: Org[] };
+const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: Org; audience?: Audience }> = [
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub' },
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'stw' },
   { id: randomUUID(), path: 'working-beta', marker: `indicator--${randomUUID()}`, statusOwner: 'other' },
   { id: randomUUID(), path: 'closed-gamma', marker: `indicator--${randomUUID()}`, statusOwner: 'pub' },
+  // A drop box: the publisher writes without reading, the consumer reads, the steward is outside both.
+  { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub', audience: { read: ['con'], write: ['pub'] } },
+  // The publisher reads but may not write; the steward does both; the consumer is outside both.
+  { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'stw', audience: { read: ['pub', 'stw'], write: ['stw'] } },
 ];
+type Coll = (typeof COLLECTIONS)[number];
 const statusIds = new Map(COLLECTIONS.map((c) => [c.id, randomUUID()]));
 
 const OPERATIONS = ['api_root', 'collections', 'collection', 'get_objects', 'add_objects', 'get_object', 'delete_object', 'versions', 'manifest', 'status'] as const;
@@ -49,14 +57,31 @@ function roleOf(org: Org, path: Path): Role | undefined {
   return (PARTNERSHIPS[path].roles as Partial<Record<Org, Role>>)[org];
 }
 
-function expectedStatus(org: Org, c: (typeof COLLECTIONS)[number], op: Operation): number {
+/** The rule, restated: the role's right, and membership in the audience's list where there is one. */
+function rightsOf(org: Org, c: Coll): { can_read: boolean; can_write: boolean } {
   const role = roleOf(org, c.path);
-  if (role === undefined) return 404;
-  const writable = PARTNERSHIPS[c.path].status === 'active' && role !== 'consumer';
-  if (op === 'add_objects') return writable ? 202 : 403;
-  if (op === 'delete_object') return writable ? 200 : 403;
+  const listed = (list: Org[] | undefined) => list === undefined || list.includes(org);
+  return {
+    can_read: role !== undefined && listed(c.audience?.read),
+    can_write: role !== undefined && role !== 'consumer' && PARTNERSHIPS[c.path].status === 'active' && listed(c.audience?.write),
+  };
+}
+
+function isHidden(org: Org, c: Coll): boolean {
+  const rights = rightsOf(org, c);
+  return !rights.can_read && !rights.can_write;
+}
+
+function expectedStatus(org: Org, c: Coll, op: Operation): number {
+  if (roleOf(org, c.path) === undefined) return 404;
+  if (op === 'api_root' || op === 'collections') return 200;
+  if (isHidden(org, c)) return 404;
+  const { can_read, can_write } = rightsOf(org, c);
+  if (op === 'add_objects') return can_write ? 202 : 403;
+  if (op === 'delete_object') return can_read && can_write ? 200 : 403;
   if (op === 'status') return c.statusOwner === org ? 200 : 404;
-  return 200;
+  if (op === 'collection') return 200;
+  return can_read ? 200 : 403;
 }
 
 let dir: string;
@@ -92,7 +117,7 @@ function credentials(org: Org, method: Method): Record<string, string> {
   }
 }
 
-async function call(org: Org, method: Method, c: (typeof COLLECTIONS)[number], op: Operation): Promise<HttpsResult> {
+async function call(org: Org, method: Method, c: Coll, op: Operation): Promise<HttpsResult> {
   const headers = { Accept: TAXII, ...credentials(org, method) };
   const base = `/${c.path}/collections/${c.id}`;
   const http = client(org, method);
@@ -120,13 +145,33 @@ async function call(org: Org, method: Method, c: (typeof COLLECTIONS)[number], o
     case 'manifest':
       return http.send('GET', `${base}/manifest/`, headers);
     case 'status':
-      return http.send('GET', `/${c.path}/status/${statusIds.get(c.id)}/`, headers);
+      return http.send('GET', `/${c.path}/status/${statusIds.get(c.id) ?? randomUUID()}/`, headers);
   }
 }
 
-/** Everything that names a partnership `org` is not part of. */
+/** Everything that names a partnership `org` is not part of, or a collection its audience hides from `org`. */
 function foreignNames(org: Org): string[] {
-  return COLLECTIONS.filter((c) => roleOf(org, c.path) === undefined).flatMap((c) => [c.id, c.marker, c.path, statusIds.get(c.id)!]);
+  return COLLECTIONS.flatMap((c) =>
+    roleOf(org, c.path) === undefined ? [c.id, c.marker, c.path, statusIds.get(c.id)!] : isHidden(org, c) ? [c.id, c.marker, statusIds.get(c.id)!] : [],
+  );
+}
+
+/** What differs between two answers that should be the same, but for the headers that differ between any two requests. */
+function differences(a: HttpsResult, b: HttpsResult): string[] {
+  const perRequest = new Set(['date', 'x-request-id']);
+  const headers = (r: HttpsResult) => JSON.stringify(Object.entries(r.headers).filter(([name]) => !perRequest.has(name)).sort());
+  // Every error carries its own error_id (as two requests for the same missing collection do); the rest must match byte for byte.
+  const text = (r: HttpsResult) => r.text.replace(/"error_id":"[0-9a-f-]{36}"/, '"error_id":"…"');
+  const found: string[] = [];
+  if (a.status !== b.status) found.push(`status ${a.status} vs ${b.status}`);
+  if (text(a) !== text(b)) found.push(`body ${a.text} vs ${b.text}`);
+  if (headers(a) !== headers(b)) found.push(`headers ${headers(a)} vs ${headers(b)}`);
+  return found;
+}
+
+/** The collection as Get Collections lists it for the caller, or undefined when it is absent. */
+function listed(res: HttpsResult, c: Coll): Record<string, unknown> | undefined {
+  return (JSON.parse(res.text).collections ?? []).find((listedOne: { id: string }) => listedOne.id === c.id);
 }
 
 beforeAll(async () => {
@@ -152,7 +197,7 @@ beforeAll(async () => {
           kind: 'working_group',
           status: p.status,
           members: Object.entries(p.roles).map(([organisation, role]) => ({ organisation, role })),
-          collections: COLLECTIONS.filter((c) => c.path === path).map((c) => ({ id: c.id, title: `Collection of ${path}` })),
+          collections: COLLECTIONS.filter((c) => c.path === path).map((c) => ({ id: c.id, title: `Collection of ${path}`, ...(c.audience ? { audience: c.audience } : {}) })),
         })),
       },
     },
@@ -197,7 +242,43 @@ describe.each(METHODS)('authenticated by %s', (method) => {
         // Indistinguishable from a partnership, collection or status that does not exist.
         const missing = await call(org, method, { ...c, path: 'no-such-root' as Path, id: randomUUID() }, op);
         expect([res.status, JSON.parse(res.text).description]).toEqual([missing.status, JSON.parse(missing.text).description]);
+      } else if (expected === 404) {
+        // Hidden by its audience (or a status of another organisation): the very answer for a collection or status of this root that does not exist.
+        const missing = await call(org, method, { ...c, id: randomUUID() }, op);
+        const found = differences(res, missing);
+        if (found.length > 0) throw new Error(`${org} ${method} ${op} on a hidden collection of ${c.path} differs from a missing one: ${found.join('; ')}`);
+      }
+      const shown = rightsOf(org, c);
+      if (op === 'collections' && expected === 200) {
+        // Absent from the list when hidden; otherwise listed with the caller's rights (TAXII 2.1 §5.1).
+        const entry = listed(res, c);
+        expect(entry && { can_read: entry.can_read, can_write: entry.can_write }).toEqual(isHidden(org, c) ? undefined : shown);
+      }
+      if (op === 'collection' && expected === 200) {
+        const body = JSON.parse(res.text);
+        expect({ can_read: body.can_read, can_write: body.can_write }).toEqual(shown);
       }
     }
+  });
+});
+
+describe('over TAXII 2.0 (read-only, docs/client-quirks.md#taxii-20-appliances)', () => {
+  const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
+  const cases = ORGS.flatMap((org) => COLLECTIONS.flatMap((c, i) => (c.audience && roleOf(org, c.path) ? [[org, i] as const] : [])));
+  test.each(cases)('when %s uses audience collection %i, then the collection, its objects and the list follow the audience as on TAXII 2.1', async (org, i) => {
+    const c = COLLECTIONS[i]!;
+    const headers = { Accept: TAXII20, ...credentials(org, 'basic') };
+    const http = client(org, 'basic');
+    const { can_read } = rightsOf(org, c);
+    const missing = randomUUID();
+    for (const suffix of ['/', '/objects/', `/objects/${c.marker}/`]) {
+      const res = await http.send('GET', `/${c.path}/collections/${c.id}${suffix}`, headers);
+      const expected = isHidden(org, c) ? 404 : suffix === '/' || can_read ? 200 : 403;
+      if (res.status !== expected) throw new Error(`${org} TAXII 2.0 ${suffix} on collection ${i}: expected ${expected}, got ${res.status} ${res.text}`);
+      if (expected === 404) expect(differences(res, await http.send('GET', `/${c.path}/collections/${missing}${suffix}`, headers))).toEqual([]);
+      for (const name of foreignNames(org)) expect(res.text).not.toContain(name);
+    }
+    const entry = listed(await http.send('GET', `/${c.path}/collections/`, headers), c);
+    expect(entry && { can_read: entry.can_read, can_write: entry.can_write }).toEqual(isHidden(org, c) ? undefined : { can_read, can_write: false });
   });
 });
