@@ -21,6 +21,7 @@ const TITLE = { type: 'string', minLength: 1, pattern: '\\S', 'x-expected': 'mus
 const CEILING = { enum: TLP_LEVELS, description: 'Most restrictive TLP accepted.' } as const;
 const PROFILE = { enum: PROFILES, description: 'Overrides validation.profile for this collection.' } as const;
 const REQUIRE_CREATED_BY_REF = { type: 'boolean', description: 'Refuse objects (other than SCOs) that do not name their creator in created_by_ref.' } as const;
+const MODERATED = { type: 'boolean', description: "Hold publishers' objects as pending until a steward approves them (stewards' own are stored directly)." } as const;
 
 export const COLLECTION_BODY = {
   type: 'object',
@@ -33,6 +34,7 @@ export const COLLECTION_BODY = {
     marking_ceiling: CEILING,
     validation_profile: PROFILE,
     require_created_by_ref: REQUIRE_CREATED_BY_REF,
+    moderated: MODERATED,
     retention: RETENTION_BODY,
   },
 } as const;
@@ -47,6 +49,7 @@ export const COLLECTION_PATCH = {
     marking_ceiling: { enum: [...TLP_LEVELS, null] },
     validation_profile: { enum: [...PROFILES, null] },
     require_created_by_ref: REQUIRE_CREATED_BY_REF,
+    moderated: MODERATED,
     retention: RETENTION_BODY,
   },
 } as const;
@@ -69,6 +72,7 @@ function collectionWire(c: Collection): Record<string, unknown> {
     marking_ceiling: c.markingCeiling,
     validation_profile: c.validationProfile,
     require_created_by_ref: c.requireCreatedByRef ?? false,
+    moderated: c.moderated ?? false,
     retention: retentionWire(c.retention),
     audience: c.audience === undefined ? undefined : { read: c.audience.read, write: c.audience.write },
     members: c.kind === 'members' ? true : undefined,
@@ -98,7 +102,16 @@ function withFields(c: Collection, fields: Fields): Collection {
   set('validationProfile', fields.validation_profile);
   set('retention', retentionOf(fields.retention, c.retention));
   if (fields.require_created_by_ref !== undefined) next.requireCreatedByRef = fields.require_created_by_ref;
+  if (fields.moderated !== undefined) next.moderated = fields.moderated;
   return next;
+}
+
+/** The fields a change named; moderation with its value, since it changes who sees what when (docs/taxii.md#moderated-collections). */
+function changedFields(input: Record<string, unknown>): string {
+  return Object.keys(input)
+    .filter((k) => k in COLLECTION_PATCH.properties)
+    .map((k) => (k === 'moderated' ? `moderated=${String(input[k])}` : k))
+    .join(', ');
 }
 
 export const addCollection = defineAction({ body: COLLECTION_BODY, params: ['partnership'] })({
@@ -115,7 +128,7 @@ export const addCollection = defineAction({ body: COLLECTION_BODY, params: ['par
     if (await table.get(id)) throw new ConflictError(`A collection with id ${id} already exists.`);
     return table.create(withFields({ id, partnership: input.partnership, title: input.title, created: ctx.now() }, input));
   },
-  audit: (c) => ({ operation: 'add_collection', partnership: c.partnership, collection: c.id, detail: c.title }),
+  audit: (c) => ({ operation: 'add_collection', partnership: c.partnership, collection: c.id, detail: c.moderated === true ? `${c.title} (moderated)` : c.title }),
   present: collectionWire,
   http: { method: 'POST', path: '/admin/partnerships/:partnership/collections', status: 201 },
   cli: [
@@ -146,7 +159,7 @@ const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'c
   name: 'collections.update',
   who: 'steward',
   run: async (input, ctx) => ctx.table(COLLECTIONS).replace(withFields(await collectionIn(ctx, input.partnership, input.collectionId), input)),
-  audit: (c, input) => ({ operation: 'update_collection', partnership: c.partnership, collection: c.id, detail: Object.keys(input).filter((k) => k in COLLECTION_PATCH.properties).join(', ') }),
+  audit: (c, input) => ({ operation: 'update_collection', partnership: c.partnership, collection: c.id, detail: changedFields(input) }),
   present: collectionWire,
   http: { method: 'PATCH', path: '/admin/partnerships/:partnership/collections/:collectionId' },
   cli: [
@@ -158,6 +171,7 @@ const update = defineAction({ body: COLLECTION_PATCH, params: ['partnership', 'c
         { flags: '--description <text>' },
         ...CEILING_AND_PROFILE_OPTIONS,
         { flags: '--require-created-by-ref <on>', description: 'true or false' },
+        { flags: '--moderated <on>', description: "true or false: publishers' objects wait for a steward's approval" },
         ...RETENTION_OPTIONS,
       ],
       columns: ['id', 'alias', 'title', 'marking_ceiling'],

@@ -32,6 +32,11 @@ export class AdminContext {
     return table as EntityTable<T>;
   }
 
+  /** Now, in microseconds since the epoch. */
+  micros(): number {
+    return this.clock();
+  }
+
   /** A `created` timestamp. */
   now(): string {
     return formatMicros(this.clock());

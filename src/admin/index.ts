@@ -16,8 +16,9 @@ import { organisations } from './organisations';
 import { partnerships } from './partnerships';
 import { relays } from './relays';
 import { retention } from './retention';
+import { submissions } from './submissions';
 import { users } from './users';
 
-export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, audiences, objects, retention, audit];
+export const ADMIN_RESOURCES: readonly AdminResource[] = [organisations, users, apiKeys, certificates, relays, partnerships, members, collections, audiences, submissions, objects, retention, audit];
 
 export const ADMIN_ACTIONS: readonly AdminAction[] = ADMIN_RESOURCES.flatMap((resource) => resource.actions);

@@ -66,6 +66,8 @@ export interface Collection {
   validationProfile?: Profile;
   /** Objects (other than SCOs) must name their creator in `created_by_ref`. */
   requireCreatedByRef?: boolean;
+  /** Publishers' objects wait for a steward's review before they are stored (submissions.ts). */
+  moderated?: boolean;
   retention?: RetentionPolicy;
   /**
    * `members`: the partnership's members collection, kept by the server (each

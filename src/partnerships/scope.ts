@@ -52,6 +52,8 @@ export interface CollectionInfo {
   markingCeiling?: TlpLevel;
   /** Objects other than SCOs must name their creator. */
   requireCreatedByRef: boolean;
+  /** Publishers' objects wait for review (docs/taxii.md#moderated-collections). */
+  moderated: boolean;
   /** The partnership's members collection: kept by the server, written by no one. */
   serverKept: boolean;
 }
@@ -163,6 +165,7 @@ export class Scope {
       specVersions: ['2.1'],
       profile: c.validationProfile ?? this.defaultProfile,
       requireCreatedByRef: c.requireCreatedByRef ?? false,
+      moderated: c.moderated ?? false,
       serverKept: c.kind === 'members',
     };
     if (c.description !== undefined) info.description = c.description;

@@ -210,7 +210,7 @@ export interface StoredStatus {
  * entity-table.ts); the store only keeps and finds. A new kind is one more name
  * in ENTITY_KINDS: `accord store copy` and both backends follow.
  */
-export const ENTITY_KINDS = ['organisation', 'user', 'api_key', 'certificate', 'partnership', 'membership', 'collection'] as const;
+export const ENTITY_KINDS = ['organisation', 'user', 'api_key', 'certificate', 'partnership', 'membership', 'collection', 'submission'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface Entity {

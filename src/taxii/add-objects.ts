@@ -22,11 +22,13 @@ import { missingCreatorProblem, provenanceProblem, type Voice } from '../partner
 import { isCyberObservable } from '../stix/object-class';
 import { texts } from '../stix/texts';
 import { reservedMarkingProblem } from '../partnerships/reserved-markings';
+import { isHeldForReview } from '../partnerships/submissions';
 import { firstDuplicateMember } from './duplicate-members';
 import { postedBodyKind } from './media-types';
 import { requireWrite, resolveCollection } from './resolve';
 import type { CollectionInfo, CollectionView, Scope } from '../partnerships/scope';
 import type { JudgingSession } from './object-judge';
+import { holdForReview } from './held-for-review';
 import { statusResource } from './status';
 import { TimeSlice } from './time-slice';
 import { identify, mediaTypeForSpecVersion } from './versioning';
@@ -59,7 +61,7 @@ const STORE_CALL_MS = 50;
 export const FIRST_STORE_CALL = 1000;
 const MAX_STORE_CALL = 20_000;
 
-type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; record: NewRecord; note?: string };
+export type Entry = { kind: 'failure'; detail: StatusDetail } | { kind: 'candidate'; record: NewRecord; note?: string };
 
 /**
  * Refusals come before the body is read, in this order: 404 for a collection the
@@ -91,8 +93,12 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
     if (slice.isSpent()) await slice.pause();
   }
 
-  const candidates = entries.flatMap((e) => (e.kind === 'candidate' ? [e.record] : []));
+  const statusId = randomUUID();
   const acting = mayActFor(judging.voice, target.root.role === 'steward');
+  if (isHeldForReview(collection.moderated, target.root.role)) {
+    return holdForReview(ctx, target, entries, { statusId, receivedAt, owner: scope.ownerKey(), acting, total: posted.count });
+  }
+  const candidates = entries.flatMap((e) => (e.kind === 'candidate' ? [e.record] : []));
   const outcomes = await storeInChunks(ctx, collection.id, candidates, acting, slice);
 
   const successes: StatusDetail[] = [];
@@ -129,7 +135,7 @@ async function storeObjects(ctx: TaxiiContext, scope: Scope, target: CollectionV
   }
 
   const status: StoredStatus = {
-    id: randomUUID(),
+    id: statusId,
     apiRoot: target.root.path,
     collectionId: collection.id,
     owner: scope.ownerKey(),

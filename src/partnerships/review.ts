@@ -1,0 +1,99 @@
+/**
+ * Deciding pending submissions (docs/taxii.md#moderated-collections). Approval
+ * stores the object through the same store call as Add Objects, at that moment:
+ * its date_added is the approval time, so pollers resuming with `added_after`
+ * receive it (TAXII 2.1 §3.4.2). The rules of ingest apply again at approval,
+ * against the collection as it is then: the marking ceiling, ownership and
+ * duplicates; an object they now refuse becomes a failure, never an error. Each
+ * decision moves the object in its submitter's status (TAXII 2.1 §4.3) from
+ * `pendings` to `successes` or `failures`; the status turns `complete` when none
+ * is left pending, and from then on expires like any other.
+ */
+
+import { formatRefusal } from '../stix/messages';
+import type { StatusDetail, Store, StoredStatus } from '../store/contract';
+import { EntityTable } from '../store/entity-table';
+import { markingCeilingProblem } from './marking-ceiling';
+import type { Collection } from './model';
+import { SUBMISSIONS, type Submission } from './submissions';
+
+/** While any object of it is pending, a status never expires (getStatus and purgeStatuses compare expiresAt with now). */
+export const PENDING_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+export type Decision = { kind: 'approve' } | { kind: 'reject'; reason: string };
+
+/** What became of one submission. */
+export interface Verdict {
+  submission: Submission;
+  /** `stored` (a success), `refused` (approved, but ingest's rules now refuse it) or `rejected`. */
+  outcome: 'stored' | 'refused' | 'rejected';
+  message?: string;
+}
+
+/**
+ * Decisions are applied one at a time in this process: each one reads and
+ * rewrites its status, which two decisions at once would otherwise overwrite.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Applies the decision to each submission in order; each is stored (or not), removed and its status updated. */
+export function decide(store: Store, collection: Collection, submissions: readonly Submission[], decision: Decision, now: () => number): Promise<Verdict[]> {
+  const run = queue.then(async () => {
+    const verdicts: Verdict[] = [];
+    for (const submission of submissions) verdicts.push(await decideOne(store, collection, submission, decision, now));
+    return verdicts;
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function decideOne(store: Store, collection: Collection, submission: Submission, decision: Decision, now: () => number): Promise<Verdict> {
+  const verdict = decision.kind === 'reject' ? { submission, outcome: 'rejected' as const, message: formatRefusal('rejected-by-steward', '', decision.reason) } : await approve(store, collection, submission);
+  // Removed before the status moves: a submission decided twice would be listed twice.
+  if (!(await new EntityTable(store, SUBMISSIONS).delete(submission.id))) return verdict;
+  await settle(store, submission, verdict, now());
+  return verdict;
+}
+
+async function approve(store: Store, collection: Collection, submission: Submission): Promise<Verdict> {
+  const { record } = submission;
+  const overshared = markingCeilingProblem(JSON.parse(record.body) as Record<string, unknown>, collection.markingCeiling);
+  if (overshared !== null) return { submission, outcome: 'refused', message: formatRefusal('marking-ceiling', '', overshared) };
+  const [outcome] = await store.addRecords(submission.collectionId, [record], submission.mayActFor);
+  if (outcome === undefined || outcome.kind === 'owned') {
+    const text = 'this object belongs to another organisation: only it, or a steward of the partnership, may add versions of it';
+    return { submission, outcome: 'refused', message: formatRefusal('owned-by-another', '/id', text) };
+  }
+  if (outcome.kind === 'too-large') return { submission, outcome: 'refused', message: formatRefusal('object-too-large', '', `this object is ${outcome.bytes} bytes of JSON, over the store's limit per object`) };
+  const notes: string[] = [];
+  if (outcome.kind === 'duplicate') notes.push('version already present; the stored copy was kept');
+  if (submission.note !== undefined) notes.push(submission.note);
+  const verdict: Verdict = { submission, outcome: 'stored' };
+  if (notes.length > 0) verdict.message = notes.join('; ');
+  return verdict;
+}
+
+/** Moves the object from `pendings` to `successes` or `failures` in its status; a status already gone is left gone. */
+async function settle(store: Store, submission: Submission, verdict: Verdict, now: number): Promise<void> {
+  const status = await store.getStatus(submission.statusId, now);
+  if (status === null) return;
+  const version = submission.record.version ?? '';
+  const at = status.pendings.findIndex((d) => d.id === submission.record.id && d.version === version);
+  if (at < 0) return;
+  const pendings = status.pendings.filter((_, i) => i !== at);
+  const detail: StatusDetail = { id: submission.record.id, version: status.pendings[at]!.version };
+  if (verdict.message !== undefined) detail.message = verdict.message;
+  const next: StoredStatus = { ...status, pendings, pendingCount: pendings.length };
+  if (verdict.outcome === 'stored') {
+    next.successes = [...status.successes, detail];
+    next.successCount = next.successes.length;
+  } else {
+    next.failures = [...status.failures, detail];
+    next.failureCount = next.failures.length;
+  }
+  if (pendings.length === 0) {
+    next.status = 'complete';
+    next.expiresAt = now + submission.statusKeptMicros;
+  }
+  await store.putStatus(next);
+}
