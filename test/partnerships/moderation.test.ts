@@ -8,6 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { body, PASSWORD, standardConfig, startTestServer, type TestServer } from '../support/harness';
+import { schemaValidator } from '../support/openapi';
 import { envelope, indicator } from '../support/stix';
 
 const REVIEWED = '55555555-5555-4555-8555-555555555555';
@@ -75,7 +76,10 @@ test('when a publisher posts to a moderated collection, then valid objects are p
   expect(body(posted).failures[0].id).toBe(bad.id);
   expect(body(posted).successes).toBeUndefined();
   for (const user of ['alice', 'carol', 'dave']) expect(await seenBy(user, good.id as string)).toEqual(INVISIBLE);
+  const validate = schemaValidator();
+  expect(validate({ $ref: '#/components/schemas/Status' }, body(posted))).toEqual([]);
   const [listed] = await pendingOf(body(posted).id);
+  expect(validate({ $ref: '#/components/schemas/AdminSubmission' }, listed)).toEqual([]);
   expect(listed).toMatchObject({ status_id: body(posted).id, object_id: good.id, version: good.modified, submitter: { organisation: 'alpha', user: 'alice' }, object: good });
 });
 
@@ -91,6 +95,7 @@ test('when the steward approves, then the polling submitter sees a success, read
     const [submission] = await pendingOf(statusId);
     const approved = await admin('dave').post(`${SUBMISSIONS}/approve`, { ids: [submission!.id] });
     expect([approved.status, approved.body.decided[0].outcome]).toEqual([200, 'stored']);
+    expect(schemaValidator()({ $ref: '#/components/schemas/AdminDecision' }, approved.body.decided[0])).toEqual([]);
   });
   expect(final).toMatchObject({ status: 'complete', total_count: 1, success_count: 1, failure_count: 0, pending_count: 0, successes: [{ id: good.id, version: good.modified }] });
   expect(final.pendings).toBeUndefined();

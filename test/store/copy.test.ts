@@ -188,7 +188,7 @@ test('when the command runs on a terminal and elsewhere, then it rewrites one pr
   let tty = '';
   await storeCopyCommand(`sqlite:${join(dir, 'source.db')}`, `sqlite:${join(dir, 'tty.db')}`, { write: (t) => (tty += t), isTTY: true });
   expect(tty).toContain('\rrecords of collection 6f2b0a4e-1d0c-4c1e-9a53-0b7b7f1f0001: 9\n');
-  expect(tty).toMatch(/Verified: 10 records in 2 collections, 2 statuses, 14 entities, 2 audit entries, 1 secrets\.\n$/);
+  expect(tty).toMatch(/Verified: 10 records in 2 collections, 2 statuses, 16 entities, 2 audit entries, 1 secrets\.\n$/);
   let plain = '';
   await storeCopyCommand(`sqlite:${join(dir, 'source.db')}`, `sqlite:${join(dir, 'plain.db')}`, { write: (t) => (plain += t) });
   expect(plain).not.toContain('\r');
