@@ -62,19 +62,32 @@ function verdictWire(v: Verdict): Record<string, unknown> {
   return { id: v.submission.id, status_id: v.submission.statusId, object_id: v.submission.record.id, version: v.submission.record.version ?? undefined, outcome: v.outcome, message: v.message };
 }
 
-/** Oldest first: the order they were posted in, then by id. */
+/** Where a submission is listed: oldest request first, then the order of its envelope. */
+type Position = [submittedAt: number, statusId: string, index: number];
+
+function positionOf(s: Submission): Position {
+  return [s.submittedAt, s.statusId, s.index];
+}
+
+function compare(a: Position, b: Position): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
+}
+
 function byArrival(a: Submission, b: Submission): number {
-  return a.submittedAt - b.submittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return compare(positionOf(a), positionOf(b));
 }
 
-/** A page resumes after a submission's position (`<submitted micros>.<id>`), so deciding those already seen skips none. */
+/** A page resumes after a position (`<submitted µs>.<status id>.<index>`), so deciding those already seen skips none. */
 function cursorOf(s: Submission): string {
-  return `${s.submittedAt}.${s.id}`;
+  return positionOf(s).join('.');
 }
 
-function isAfter(s: Submission, cursor: string): boolean {
-  const [micros, id] = [Number(cursor.slice(0, cursor.indexOf('.'))), cursor.slice(cursor.indexOf('.') + 1)];
-  return s.submittedAt > micros || (s.submittedAt === micros && s.id > id);
+const CURSOR = /^(\d{1,16})\.([0-9a-f-]{36})\.(\d{1,9})$/;
+
+function positionIn(cursor: string): Position {
+  const match = CURSOR.exec(cursor);
+  if (match === null) throw new BadParameterError('after', cursor, 'expected the `next` of the page before');
+  return [Number(match[1]), match[2]!, Number(match[3])];
 }
 
 function limitOf(limit: string | undefined): number {
@@ -90,11 +103,10 @@ const list = defineAction({ params: ['partnership', 'collectionId'], optionalPar
   name: 'submissions.list',
   who: 'steward',
   run: async (input, ctx) => {
-    const after = input.after;
-    if (after !== undefined && !/^\d{1,16}\.[0-9a-f-]{36}$/.test(after)) throw new BadParameterError('after', after, "expected the `next` of the page before");
+    const after = input.after === undefined ? undefined : positionIn(input.after);
     const limit = limitOf(input.limit);
     const all = await pendingIn(ctx, await collectionIn(ctx, input.partnership, input.collectionId));
-    const rest = after === undefined ? all : all.filter((s) => isAfter(s, after));
+    const rest = after === undefined ? all : all.filter((s) => compare(positionOf(s), after) > 0);
     return { page: rest.slice(0, limit), more: rest.length > limit };
   },
   present: ({ page, more }) => ({ submissions: page.map(submissionWire), more, next: more ? cursorOf(page[page.length - 1]!) : undefined }),

@@ -20,7 +20,8 @@ import { SUBMISSIONS, type Submission } from './submissions';
 /** While any object of it is pending, a status never expires (getStatus and purgeStatuses compare expiresAt with now). */
 export const PENDING_EXPIRY = Number.MAX_SAFE_INTEGER;
 
-export type Decision = { kind: 'approve' } | { kind: 'reject'; reason: string };
+/** A rejection names its rule in the status message: a steward's (`rejected-by-steward`) or the retention sweep's. */
+export type Decision = { kind: 'approve' } | { kind: 'reject'; reason: string; rule?: string };
 
 /** What became of one submission. */
 export interface Verdict {
@@ -48,7 +49,7 @@ export function decide(store: Store, collection: Collection, submissions: readon
 }
 
 async function decideOne(store: Store, collection: Collection, submission: Submission, decision: Decision, now: () => number): Promise<Verdict> {
-  const verdict = decision.kind === 'reject' ? { submission, outcome: 'rejected' as const, message: formatRefusal('rejected-by-steward', '', decision.reason) } : await approve(store, collection, submission);
+  const verdict = decision.kind === 'reject' ? { submission, outcome: 'rejected' as const, message: formatRefusal(decision.rule ?? 'rejected-by-steward', '', decision.reason) } : await approve(store, collection, submission);
   // Removed before the status moves: a submission decided twice would be listed twice.
   if (!(await new EntityTable(store, SUBMISSIONS).delete(submission.id))) return verdict;
   await settle(store, submission, verdict, now());

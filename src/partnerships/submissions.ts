@@ -19,6 +19,8 @@ export interface Submission {
   statusId: string;
   /** When it was posted, in microseconds (the request's arrival). */
   submittedAt: number;
+  /** Its position in the posted envelope: submissions of one request are listed and decided in that order. */
+  index: number;
   /** The record approval stores, exactly as judged at ingest. */
   record: NewRecord;
   /** Whose objects the submitter could add versions of, when it posted (approval applies it, as ingest would have). */

@@ -14,8 +14,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AuditTrail } from '../audit/audit-trail';
 import { COLLECTIONS, partnershipRef, PARTNERSHIPS, type Collection, type Partnership } from '../partnerships/model';
 import { expiryQuery } from '../partnerships/retention';
+import { decide } from '../partnerships/review';
+import { collectionRef, SUBMISSIONS, type Submission } from '../partnerships/submissions';
 import type { MicroClock } from '../store/clock';
-import type { Store } from '../store/contract';
+import { indicatorsOnly, type ExpiryQuery, type Store } from '../store/contract';
 import { EntityTable } from '../store/entity-table';
 
 /** Ids per audit entry: the entry's detail stays short. */
@@ -91,8 +93,33 @@ export class RetentionSweep {
         await nextTurn();
       }
       if (swept.objects > 0) done.push(swept);
+      await this.expirePending(collection, query);
     }
     return done;
+  }
+
+  /**
+   * Pending submissions (docs/taxii.md#moderated-collections) are subject to the
+   * same policy as records: one that has waited longer than the collection keeps
+   * data, or an indicator whose grace after valid_until ended, is rejected, its
+   * submitter's status saying why, rather than kept for ever or stored already expired.
+   */
+  private async expirePending(collection: Collection, query: ExpiryQuery): Promise<void> {
+    const isExpired = (s: Submission) => {
+      const validUntil = indicatorsOnly(s.record);
+      return (query.addedBefore !== undefined && s.submittedAt < query.addedBefore) || (query.validUntilBefore !== undefined && validUntil !== null && validUntil < query.validUntilBefore);
+    };
+    const expired = (await new EntityTable(this.store, SUBMISSIONS).list(collectionRef(collection.id))).filter(isExpired);
+    if (expired.length === 0) return;
+    await this.audit.ensureWritable();
+    const reason = "it waited for review past the collection's retention period";
+    const verdicts = await decide(this.store, collection, expired, { kind: 'reject', reason, rule: 'retention' }, this.clock);
+    const written: Array<Promise<void>> = [];
+    for (let i = 0; i < verdicts.length; i += IDS_PER_ENTRY) {
+      const chunk = verdicts.slice(i, i + IDS_PER_ENTRY).map((v) => v.submission.id);
+      written.push(this.audit.record('retention', { operation: 'retention_reject', outcome: 200, partnership: collection.partnership, collection: collection.id, objectCount: chunk.length, detail: `rejected pending submissions ${chunk.join(', ')}` }));
+    }
+    await Promise.all(written);
   }
 
   /** The batch's entries, in one append: durable before the next batch (and the sweep's answer). */

@@ -28,7 +28,7 @@ export async function holdForReview(ctx: TaxiiContext, target: CollectionView, e
   const table = new EntityTable(ctx.store, SUBMISSIONS);
   const failures: StatusDetail[] = [];
   const pendings: StatusDetail[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     if (entry.kind === 'failure') {
       failures.push(entry.detail);
       continue;
@@ -39,6 +39,7 @@ export async function holdForReview(ctx: TaxiiContext, target: CollectionView, e
       collectionId: target.collection.id,
       statusId: posting.statusId,
       submittedAt: posting.receivedAt,
+      index,
       record: entry.record,
       mayActFor: posting.acting,
       statusKeptMicros: ctx.statusRetentionMicros,

@@ -7,21 +7,14 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { body, PASSWORD, standardConfig, startTestServer, type TestServer } from '../support/harness';
+import { body, PASSWORD, startTestServer, type TestServer } from '../support/harness';
+import { moderatedConfig, REVIEWED } from '../support/moderation';
 import { schemaValidator } from '../support/openapi';
 import { envelope, indicator } from '../support/stix';
 
-const REVIEWED = '55555555-5555-4555-8555-555555555555';
 const OBJECTS = `/api1/collections/${REVIEWED}/objects/`;
 const SUBMISSIONS = `/admin/partnerships/api1/collections/${REVIEWED}/submissions`;
 const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
-
-/** The standard partnerships, api1 with one more collection, moderated. */
-export function moderatedConfig(dataDir: string): Record<string, unknown> {
-  const config = standardConfig(dataDir) as { seed: { partnerships: Array<{ collections: unknown[] }> } };
-  config.seed.partnerships[0]!.collections.push({ id: REVIEWED, alias: 'reviewed', title: 'Reviewed', moderated: true });
-  return config;
-}
 
 let server: TestServer;
 beforeAll(async () => {
