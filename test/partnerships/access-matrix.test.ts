@@ -7,6 +7,9 @@
  * its audience hides from the caller. 404s for what a caller may not see read
  * exactly like 404s for what does not exist (for audiences: the same bytes and
  * headers). Audience changes over time are test/partnerships/audience-changes.test.ts.
+ * A moderated collection holds a publisher's pending object that no answer to
+ * anyone ever names (docs/taxii.md#moderated-collections); the moderation cycle
+ * itself is test/partnerships/moderation.test.ts.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -33,7 +36,7 @@ const PARTNERSHIPS = {
 type Path = keyof typeof PARTNERSHIPS;
 
 type Audience = { read?: Org[]; write?: Org[] };
-const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: Org; audience?: Audience }> = [
+const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: Org; audience?: Audience; moderated?: true }> = [
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub' },
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'stw' },
   { id: randomUUID(), path: 'working-beta', marker: `indicator--${randomUUID()}`, statusOwner: 'other' },
@@ -42,7 +45,11 @@ const COLLECTIONS: Array<{ id: string; path: Path; marker: string; statusOwner: 
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub', audience: { read: ['con'], write: ['pub'] } },
   // The publisher reads but may not write; the steward does both; the consumer is outside both.
   { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'stw', audience: { read: ['pub', 'stw'], write: ['stw'] } },
+  // Moderated: the publisher's posts wait for the steward's review.
+  { id: randomUUID(), path: 'bilateral-alpha', marker: `indicator--${randomUUID()}`, statusOwner: 'pub', moderated: true },
 ];
+/** Posted by the publisher to the moderated collection and left pending: not a record, so no answer names it. */
+const PENDING = `indicator--${randomUUID()}`;
 type Coll = (typeof COLLECTIONS)[number];
 const statusIds = new Map(COLLECTIONS.map((c) => [c.id, randomUUID()]));
 
@@ -197,7 +204,7 @@ beforeAll(async () => {
           kind: 'working_group',
           status: p.status,
           members: Object.entries(p.roles).map(([organisation, role]) => ({ organisation, role })),
-          collections: COLLECTIONS.filter((c) => c.path === path).map((c) => ({ id: c.id, title: `Collection of ${path}`, ...(c.audience ? { audience: c.audience } : {}) })),
+          collections: COLLECTIONS.filter((c) => c.path === path).map((c) => ({ id: c.id, title: `Collection of ${path}`, ...(c.audience ? { audience: c.audience } : {}), ...(c.moderated ? { moderated: true } : {}) })),
         })),
       },
     },
@@ -211,6 +218,9 @@ beforeAll(async () => {
       oneSuccessStatus({ id: statusIds.get(c.id)!, apiRoot: c.path, collectionId: c.id, owner: `org:${c.statusOwner}`, success: { id: c.marker, version: '2026-01-01T00:00:00.000Z' } }),
     );
   }
+  const moderated = COLLECTIONS.find((c) => c.moderated)!;
+  const held = await client('pub', 'basic').send('POST', `/${moderated.path}/collections/${moderated.id}/objects/`, { Accept: TAXII, 'Content-Type': TAXII, ...credentials('pub', 'basic') }, JSON.stringify({ objects: [indicator({ id: PENDING })] }));
+  expect(JSON.parse(held.text)).toMatchObject({ status: 'pending', pendings: [{ id: PENDING }] });
 }, 60_000);
 
 afterAll(async () => {
@@ -235,8 +245,12 @@ describe.each(METHODS)('authenticated by %s', (method) => {
       const res = await call(org, method, c, op);
       const expected = expectedStatus(org, c, op);
       if (res.status !== expected) throw new Error(`${org} ${method} ${op} on ${c.path}: expected ${expected}, got ${res.status} ${res.text}`);
-      for (const name of foreignNames(org)) {
+      for (const name of [...foreignNames(org), PENDING]) {
         if (res.text.includes(name)) throw new Error(`${org} ${op} on ${c.path} leaked ${name}`);
+      }
+      if (op === 'add_objects' && expected === 202) {
+        const held = c.moderated === true && roleOf(org, c.path) !== 'steward';
+        expect(JSON.parse(res.text)).toMatchObject(held ? { status: 'pending', pending_count: 1, success_count: 0 } : { status: 'complete', success_count: 1 });
       }
       if (expected === 404 && roleOf(org, c.path) === undefined) {
         // Indistinguishable from a partnership, collection or status that does not exist.
@@ -264,8 +278,8 @@ describe.each(METHODS)('authenticated by %s', (method) => {
 
 describe('over TAXII 2.0 (read-only, docs/client-quirks.md#taxii-20-appliances)', () => {
   const TAXII20 = 'application/vnd.oasis.taxii+json; version=2.0';
-  const cases = ORGS.flatMap((org) => COLLECTIONS.flatMap((c, i) => (c.audience && roleOf(org, c.path) ? [[org, i] as const] : [])));
-  test.each(cases)('when %s uses audience collection %i, then the collection, its objects and the list follow the audience as on TAXII 2.1', async (org, i) => {
+  const cases = ORGS.flatMap((org) => COLLECTIONS.flatMap((c, i) => ((c.audience || c.moderated) && roleOf(org, c.path) ? [[org, i] as const] : [])));
+  test.each(cases)('when %s uses audience or moderated collection %i, then the collection, its objects and the list follow the same rules as on TAXII 2.1', async (org, i) => {
     const c = COLLECTIONS[i]!;
     const headers = { Accept: TAXII20, ...credentials(org, 'basic') };
     const http = client(org, 'basic');
@@ -276,7 +290,7 @@ describe('over TAXII 2.0 (read-only, docs/client-quirks.md#taxii-20-appliances)'
       const expected = isHidden(org, c) ? 404 : suffix === '/' || can_read ? 200 : 403;
       if (res.status !== expected) throw new Error(`${org} TAXII 2.0 ${suffix} on collection ${i}: expected ${expected}, got ${res.status} ${res.text}`);
       if (expected === 404) expect(differences(res, await http.send('GET', `/${c.path}/collections/${missing}${suffix}`, headers))).toEqual([]);
-      for (const name of foreignNames(org)) expect(res.text).not.toContain(name);
+      for (const name of [...foreignNames(org), PENDING]) expect(res.text).not.toContain(name);
     }
     const entry = listed(await http.send('GET', `/${c.path}/collections/`, headers), c);
     expect(entry && { can_read: entry.can_read, can_write: entry.can_write }).toEqual(isHidden(org, c) ? undefined : { can_read, can_write: false });
