@@ -12,6 +12,7 @@ import { createRuntime, type Runtime } from '../../src/runtime';
 const TAXII = 'application/taxii+json;version=2.1';
 const C2 = '/asean-c2/collections/aedcc02d-b492-4a8d-a1e2-e26152244c00';
 const LEADS = '/asean-c2/collections/vendor-leads';
+const REVIEWED = '/asean-c2/collections/reviewed-c2';
 const BILATERAL = '/northwind-interpol/collections/ef9e1b5f-f84d-4452-bbdc-e1c81398b463';
 const KEY = 'accord_6c841c68e05edf402bb6709f_C52qCcHsWrTUKDK_zKzQDVW1SyPqTDoAywKSFtvCgp8';
 
@@ -67,6 +68,18 @@ test("when Kestrel's SIEM key from the README is used, then it reads the C2 coll
 test('when the administrator uses the admin API, then it sees both partnerships', async () => {
   const res = await request(runtime.app).get('/admin/partnerships').auth('admin', 'admin-demo');
   expect(res.body.partnerships.map((p: { path: string }) => p.path)).toEqual(['asean-c2', 'northwind-interpol']);
+});
+
+test('when Kestrel posts to the moderated reviewed-c2 collection and INTERPOL approves, then the README steps hold: pending and unseen, then complete and read by the police', async () => {
+  const lead = { type: 'indicator', spec_version: '2.1', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', created: '2026-11-30T00:00:00.000Z', modified: '2026-11-30T00:00:00.000Z', pattern: "[ipv4-addr:value = '203.0.113.7']", pattern_type: 'stix', valid_from: '2026-11-30T00:00:00Z' };
+  const posted = await request(runtime.app).post(`${REVIEWED}/objects/`).auth('kestrel', 'kestrel-demo').set('Accept', TAXII).set('Content-Type', TAXII).send(JSON.stringify({ objects: [lead] }));
+  const status = JSON.parse(posted.text);
+  expect([posted.status, status.status, status.pending_count]).toEqual([202, 'pending', 1]);
+  expect((await get(`${REVIEWED}/objects/${lead.id}/`, 'police', 'police-demo')).status).toBe(404);
+  const approved = await request(runtime.app).post('/admin/partnerships/asean-c2/collections/reviewed-c2/submissions/approve').auth('interpol', 'interpol-demo').send({ status_id: status.id });
+  expect(approved.body.decided.map((d: { outcome: string }) => d.outcome)).toEqual(['stored']);
+  expect(JSON.parse((await get(`/asean-c2/status/${status.id}/`, 'kestrel', 'kestrel-demo')).text)).toMatchObject({ status: 'complete', success_count: 1, pending_count: 0 });
+  expect((await get(`${REVIEWED}/objects/${lead.id}/`, 'police', 'police-demo')).status).toBe(200);
 });
 
 test('when asean-c2 has ended, as the README says it does after 2030-12-31, then its collection is read-only and the bilateral one is not', async () => {
