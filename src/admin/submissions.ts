@@ -187,7 +187,7 @@ const reject = defineAction({ body: REJECT_BODY, params: ['partnership', 'collec
     {
       command: 'reject <partnership> <collectionId>',
       description: 'refuse pending objects; the submitter reads the reason in its status',
-      options: [...SELECTION_OPTIONS, { flags: '--reason <text>', required: true }],
+      options: [...SELECTION_OPTIONS, { flags: '--reason <text>', description: 'required: the submitter reads it in its status' }],
       columns: ['id', 'object_id', 'outcome', 'message'],
     },
   ],

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildProgram } from '../../src/cli/accord';
 import { RW, standardConfig, startTestServer, TAXII, type TestServer } from '../support/harness';
+import { envelope, indicator } from '../support/stix';
 
 let server: TestServer;
 let configFile: string;
@@ -92,4 +93,25 @@ test('when an audience is set, shown and cleared at the CLI, then the server app
   expect((await server.get(`/api1/collections/second/`, 'carol')).status).toBe(200);
   const rows = (await accord('audit', '--partnership', 'api1')).trim().split('\n').map((l) => l.split('\t'));
   expect(rows.filter((r) => r[5] === 'cli' && r[2]!.endsWith('_audience')).map((r) => r[2])).toEqual(['set_audience', 'clear_audience']);
+});
+
+test('when a collection is made moderated and its submissions listed, rejected and approved at the CLI, then the submitter status follows and the trail has each step', async () => {
+  expect(JSON.parse(await accord('--json', 'collection', 'update', 'api1', 'second', '--moderated', 'true'))).toMatchObject({ moderated: true });
+  const objects = [indicator(), indicator()];
+  const posted = JSON.parse((await server.post('/api1/collections/second/objects/', envelope(...objects))).text);
+  expect([posted.status, posted.pending_count]).toEqual(['pending', 2]);
+  const listed = (await accord('submission', 'list', 'api1', 'second')).trim().split('\n').map((l) => l.split('\t'));
+  expect(listed.map((r) => [r[1], r[2]])).toEqual(objects.map((o) => [posted.id, o.id]));
+  await expect(accord('submission', 'reject', 'api1', 'second', '--ids', listed[0]![0]!)).rejects.toThrow(/reason/);
+  expect(await accord('submission', 'reject', 'api1', 'second', '--ids', listed[0]![0]!, '--reason', 'unsourced')).toContain('rejected');
+  expect(await accord('submission', 'approve', 'api1', 'second', '--status', posted.id)).toContain('stored');
+  expect(JSON.parse((await server.get(`/api1/status/${posted.id}/`)).text)).toMatchObject({ status: 'complete', success_count: 1, failure_count: 1, pending_count: 0 });
+  await accord('collection', 'update', 'api1', 'second', '--moderated', 'false');
+  const rows = (await accord('audit', '--partnership', 'api1')).trim().split('\n').map((l) => l.split('\t'));
+  expect(rows.filter((r) => r[5] === 'cli' && /submissions$|update_collection/.test(r[2]!)).map((r) => [r[2], r[10]]).slice(-4)).toEqual([
+    ['update_collection', 'moderated=true'],
+    ['reject_submissions', `1 rejected: unsourced; submissions ${listed[0]![0]}`],
+    ['approve_submissions', `1 stored, 0 refused; submissions ${listed[1]![0]}`],
+    ['update_collection', 'moderated=false'],
+  ]);
 });
