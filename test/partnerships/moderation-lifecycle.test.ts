@@ -70,6 +70,22 @@ test('when the store is copied, then the copy serves the pending submission and 
   expect(await statusOf(server, statusId)).toMatchObject({ status: 'pending' });
 });
 
+test('when statuses are purged while objects are pending, then the pending status stays, and once complete it expires like any other', async () => {
+  const statusId = await submit(server, indicator());
+  now += 10 * DAY;
+  await server.runtime.store.purgeStatuses(now);
+  expect(await statusOf(server, statusId)).toMatchObject({ status: 'pending', pending_count: 1 });
+  expect((await asDave(server).post(`${SUBMISSIONS}/approve`, { status_id: statusId })).status).toBe(200);
+  expect(await statusOf(server, statusId)).toMatchObject({ status: 'complete', success_count: 1 });
+  // Kept for taxii.status_retention_hours from completion, then gone.
+  now += server.config.taxii.status_retention_hours * 3_600_000_000 - DAY;
+  await server.runtime.store.purgeStatuses(now);
+  expect((await statusOf(server, statusId)).status).toBe('complete');
+  now += 2 * DAY;
+  await server.runtime.store.purgeStatuses(now);
+  expect((await server.get(`/api1/status/${statusId}/`)).status).toBe(404);
+});
+
 test('when a submission waits past the collection retention, then the sweep rejects it with a reason and audits it, and a newer one stays pending', async () => {
   // What earlier tests left pending is decided first, so that only this test's submissions wait.
   const left = (await asDave(server).get(`${SUBMISSIONS}?limit=1000`)).body.submissions.map((p: { id: string }) => p.id);

@@ -133,6 +133,22 @@ test('when the steward approves part of a status, then it stays pending with the
   expect(body(await server.get(`/api1/status/${statusId}/`))).toMatchObject({ status: 'complete', success_count: 1, failure_count: 1, pending_count: 0 });
 });
 
+test('when the collection now refuses an approved object (a lower marking ceiling), then approval makes it a failure with the refusal, not a record', async () => {
+  const amber = indicator({ object_marking_refs: ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'] });
+  const statusId = body(await server.post(OBJECTS, envelope(amber))).id as string;
+  const lowered = await server.raw().patch(`/admin/partnerships/api1/collections/${REVIEWED}`).auth('dave', PASSWORD).send({ marking_ceiling: 'green' });
+  expect(lowered.status).toBe(200);
+  try {
+    const approved = await admin('dave').post(`${SUBMISSIONS}/approve`, { status_id: statusId });
+    expect(approved.body.decided.map((d: { outcome: string }) => d.outcome)).toEqual(['refused']);
+    const status = body(await server.get(`/api1/status/${statusId}/`));
+    expect(status).toMatchObject({ status: 'complete', success_count: 0, failure_count: 1, failures: [{ id: amber.id, message: expect.stringContaining('[marking-ceiling]') }] });
+    expect(await seenBy('dave', amber.id as string)).toEqual(INVISIBLE);
+  } finally {
+    await server.raw().patch(`/admin/partnerships/api1/collections/${REVIEWED}`).auth('dave', PASSWORD).send({ marking_ceiling: null });
+  }
+});
+
 test("when a steward posts to a moderated collection, then its objects are stored at once", async () => {
   const own = indicator();
   const posted = body(await server.post(OBJECTS, envelope(own), 'dave'));
@@ -186,6 +202,7 @@ test('when the collection is made moderated or not, and submissions are decided,
   await admin('dave').post(`${SUBMISSIONS}/approve`, { ids: [one!.id] });
   await admin('dave').post(`${SUBMISSIONS}/reject`, { ids: [two!.id], reason: 'out of scope' });
   const trail = (await admin('dave').get('/admin/partnerships/api1/audit?limit=1000')).body.entries as Array<Record<string, unknown>>;
+  expect(trail.find((e) => e.operation === 'add_collection' && e.collection === REVIEWED)).toMatchObject({ user: 'seed', detail: 'Reviewed (moderated)' });
   expect(trail.filter((e) => e.operation === 'update_collection').slice(-2).map((e) => e.detail)).toEqual(['moderated=true', 'moderated=false']);
   expect(trail.filter((e) => e.operation === 'approve_submissions').at(-1)).toMatchObject({ user: 'dave', collection: REVIEWED, outcome: 200, detail: `1 stored, 0 refused; submissions ${one!.id}` });
   expect(trail.filter((e) => e.operation === 'reject_submissions').at(-1)).toMatchObject({ user: 'dave', collection: REVIEWED, detail: `1 rejected: out of scope; submissions ${two!.id}` });
