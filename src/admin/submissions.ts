@@ -6,7 +6,7 @@
  * rejection needs a reason, which the submitter reads in its status.
  */
 
-import { BadParameterError, ForbiddenError, NotFoundError, UnprocessableContentError } from '../errors';
+import { BadParameterError, ConflictError, ForbiddenError, NotFoundError, UnprocessableContentError } from '../errors';
 import { PARTNERSHIPS, whyReadOnly, type Collection } from '../partnerships/model';
 import { decide, type Decision, type Verdict } from '../partnerships/review';
 import { collectionRef, SUBMISSIONS, type Submission } from '../partnerships/submissions';
@@ -16,6 +16,13 @@ import { collectionIn } from './collections';
 import type { AdminContext } from './context';
 
 const DEFAULT_LIMIT = 100;
+/**
+ * How long after its arrival a submission's request may still be writing its status: a
+ * decision then would find no status to update, and the status written after it would
+ * stay pending for ever. Past this, a submission without a status is an orphan (its
+ * request failed) and is decided all the same.
+ */
+const IN_FLIGHT_MICROS = 10 * 60 * 1_000_000;
 const MAX_LIMIT = 1000;
 
 const UUID = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', 'x-expected': 'must be a lower-case UUID' } as const;
@@ -149,7 +156,17 @@ async function decided(ctx: AdminContext, input: { partnership: string; collecti
     if (readOnly !== undefined) throw new ForbiddenError(readOnly);
   }
   const submissions = await selected(ctx, collection, input);
+  await requireStatuses(ctx, submissions);
   return { collection, verdicts: await decide(ctx.store, collection, submissions, decision, () => ctx.micros()) };
+}
+
+/** 409 while a submission's Add Objects request has not yet kept its status; nothing is decided. */
+async function requireStatuses(ctx: AdminContext, submissions: readonly Submission[]): Promise<void> {
+  const now = ctx.micros();
+  const recent = new Set(submissions.filter((s) => now - s.submittedAt < IN_FLIGHT_MICROS).map((s) => s.statusId));
+  for (const statusId of recent) {
+    if ((await ctx.store.getStatus(statusId, now)) === null) throw new ConflictError(`The request that submitted these objects (status ${statusId}) is still being answered; try again in a moment.`);
+  }
 }
 
 /** One audit line per decision: how many went which way, and which submissions (their ids). */

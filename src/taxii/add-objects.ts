@@ -28,7 +28,7 @@ import { postedBodyKind } from './media-types';
 import { requireWrite, resolveCollection } from './resolve';
 import type { CollectionInfo, CollectionView, Scope } from '../partnerships/scope';
 import type { JudgingSession } from './object-judge';
-import { holdForReview } from './held-for-review';
+import { holdForReview, withdrawHeld } from './held-for-review';
 import { statusResource } from './status';
 import { TimeSlice } from './time-slice';
 import { identify, mediaTypeForSpecVersion } from './versioning';
@@ -75,7 +75,13 @@ export async function addObjects(ctx: TaxiiContext, request: AddRequest): Promis
   postedBodyKind(request.contentType);
   const body = await request.readBody(target.root.maxContentLength);
   const status = await storeObjects(ctx, request.scope, target, body, request.receivedAt);
-  await (request.keepStatus ?? ((s) => ctx.store.putStatus(s)))(status);
+  try {
+    await (request.keepStatus ?? ((s) => ctx.store.putStatus(s)))(status);
+  } catch (error) {
+    // Held objects whose status was never kept could not be reported to anyone: withdrawn, as the request failed.
+    if (status.pendingCount > 0) await withdrawHeld(ctx, status.id);
+    throw error;
+  }
   return statusResource(status);
 }
 

@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { PENDING_EXPIRY } from '../partnerships/review';
-import { SUBMISSIONS, type Submission } from '../partnerships/submissions';
+import { statusRef, SUBMISSIONS, type Submission } from '../partnerships/submissions';
 import type { CollectionView } from '../partnerships/scope';
 import { formatMicros } from '../stix/timestamp';
 import type { MayActFor, StatusDetail, StoredStatus } from '../store/contract';
@@ -64,4 +64,10 @@ export async function holdForReview(ctx: TaxiiContext, target: CollectionView, e
     pendings,
     expiresAt: pendings.length > 0 ? PENDING_EXPIRY : posting.receivedAt + ctx.statusRetentionMicros,
   };
+}
+
+/** Removes the submissions of a request whose status could not be kept (the client got an error, not a status id). */
+export async function withdrawHeld(ctx: TaxiiContext, statusId: string): Promise<void> {
+  const table = new EntityTable(ctx.store, SUBMISSIONS);
+  for (const submission of await table.list(statusRef(statusId))) await table.delete(submission.id);
 }

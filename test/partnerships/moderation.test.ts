@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { body, PASSWORD, startTestServer, type TestServer } from '../support/harness';
 import { moderatedConfig, REVIEWED } from '../support/moderation';
 import { schemaValidator } from '../support/openapi';
-import { envelope, indicator } from '../support/stix';
+import { envelope, indicator, recordOf } from '../support/stix';
+import { SUBMISSIONS as SUBMISSIONS_TABLE, type Submission } from '../../src/partnerships/submissions';
+import { EntityTable } from '../../src/store/entity-table';
 
 const OBJECTS = `/api1/collections/${REVIEWED}/objects/`;
 const SUBMISSIONS = `/admin/partnerships/api1/collections/${REVIEWED}/submissions`;
@@ -206,4 +208,21 @@ test('when the collection is made moderated or not, and submissions are decided,
   expect(trail.filter((e) => e.operation === 'update_collection').slice(-2).map((e) => e.detail)).toEqual(['moderated=true', 'moderated=false']);
   expect(trail.filter((e) => e.operation === 'approve_submissions').at(-1)).toMatchObject({ user: 'dave', collection: REVIEWED, outcome: 200, detail: `1 stored, 0 refused; submissions ${one!.id}` });
   expect(trail.filter((e) => e.operation === 'reject_submissions').at(-1)).toMatchObject({ user: 'dave', collection: REVIEWED, detail: `1 rejected: out of scope; submissions ${two!.id}` });
+});
+
+test('when a submission has no status yet, then deciding it is 409 while its request may still be answered, and an orphan past that is decided', async () => {
+  const table = new EntityTable(server.runtime.store, SUBMISSIONS_TABLE);
+  const orphan = (submittedAt: number): Submission => {
+    const obj = indicator();
+    return { id: randomUUID(), partnership: 'api1', collectionId: REVIEWED, statusId: randomUUID(), submittedAt, index: 0, record: { ...recordOf(obj), submitter: { organisation: 'alpha' } }, mayActFor: ['org:alpha'], statusKeptMicros: 1 };
+  };
+  const inFlight = await table.create(orphan(Date.now() * 1000));
+  const approved = await admin('dave').post(`${SUBMISSIONS}/approve`, { ids: [inFlight.id] });
+  expect(approved.status).toBe(409);
+  expect((await table.get(inFlight.id))?.id).toBe(inFlight.id);
+  const old = await table.create(orphan(Date.now() * 1000 - 3_600_000_000));
+  const rejected = await admin('dave').post(`${SUBMISSIONS}/reject`, { ids: [old.id], reason: 'orphan' });
+  expect([rejected.status, rejected.body.decided[0].outcome]).toEqual([200, 'rejected']);
+  expect(await table.get(old.id)).toBeNull();
+  await table.delete(inFlight.id);
 });
