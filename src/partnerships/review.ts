@@ -10,6 +10,7 @@
  * is left pending, and from then on expires like any other.
  */
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatRefusal } from '../stix/messages';
 import type { StatusDetail, Store, StoredStatus } from '../store/contract';
 import { EntityTable } from '../store/entity-table';
@@ -29,6 +30,8 @@ export interface Verdict {
   /** `stored` (a success), `refused` (approved, but ingest's rules now refuse it) or `rejected`. */
   outcome: 'stored' | 'refused' | 'rejected';
   message?: string;
+  /** This decision removed the submission (false: another decided it first, and its status moved then). */
+  removed?: boolean;
 }
 
 /**
@@ -37,22 +40,39 @@ export interface Verdict {
  */
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Applies the decision to each submission in order; each is stored (or not), removed and its status updated. */
+/** Submissions decided between two turns of the event loop, and between two writes of their statuses. */
+const DECIDE_CHUNK = 100;
+
+/**
+ * Applies the decision to each submission in order; each is stored (or not) and
+ * removed, and the statuses they belong to are updated once per chunk. Between
+ * chunks waiting requests run, as between the retention sweep's batches, so a
+ * bulk decision on a large envelope never holds the event loop.
+ */
 export function decide(store: Store, collection: Collection, submissions: readonly Submission[], decision: Decision, now: () => number): Promise<Verdict[]> {
   const run = queue.then(async () => {
     const verdicts: Verdict[] = [];
-    for (const submission of submissions) verdicts.push(await decideOne(store, collection, submission, decision, now));
+    for (let from = 0; from < submissions.length; from += DECIDE_CHUNK) {
+      if (from > 0) await nextTurn();
+      const settled: Verdict[] = [];
+      for (const submission of submissions.slice(from, from + DECIDE_CHUNK)) {
+        const verdict = await decideOne(store, collection, submission, decision);
+        verdicts.push(verdict);
+        if (verdict.removed) settled.push(verdict);
+      }
+      await settleAll(store, settled, now());
+    }
     return verdicts;
   });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function decideOne(store: Store, collection: Collection, submission: Submission, decision: Decision, now: () => number): Promise<Verdict> {
-  const verdict = decision.kind === 'reject' ? { submission, outcome: 'rejected' as const, message: formatRefusal(decision.rule ?? 'rejected-by-steward', '', decision.reason) } : await approve(store, collection, submission);
+async function decideOne(store: Store, collection: Collection, submission: Submission, decision: Decision): Promise<Verdict> {
+  const verdict: Verdict =
+    decision.kind === 'reject' ? { submission, outcome: 'rejected', message: formatRefusal(decision.rule ?? 'rejected-by-steward', '', decision.reason) } : await approve(store, collection, submission);
   // Removed before the status moves: a submission decided twice would be listed twice.
-  if (!(await new EntityTable(store, SUBMISSIONS).delete(submission.id))) return verdict;
-  await settle(store, submission, verdict, now());
+  verdict.removed = await new EntityTable(store, SUBMISSIONS).delete(submission.id);
   return verdict;
 }
 
@@ -74,13 +94,29 @@ async function approve(store: Store, collection: Collection, submission: Submiss
   return verdict;
 }
 
-/** Moves the object from `pendings` to `successes` or `failures` in its status; a status already gone is left gone. */
-async function settle(store: Store, submission: Submission, verdict: Verdict, now: number): Promise<void> {
-  const status = await store.getStatus(submission.statusId, now);
-  if (status === null) return;
+/** Moves each decided object from `pendings` to `successes` or `failures` in its status, one write per status; a status already gone is left gone. */
+async function settleAll(store: Store, verdicts: readonly Verdict[], now: number): Promise<void> {
+  const byStatus = new Map<string, Verdict[]>();
+  for (const verdict of verdicts) {
+    const list = byStatus.get(verdict.submission.statusId);
+    if (list) list.push(verdict);
+    else byStatus.set(verdict.submission.statusId, [verdict]);
+  }
+  for (const [statusId, decided] of byStatus) {
+    const status = await store.getStatus(statusId, now);
+    if (status === null) continue;
+    let next = status;
+    for (const verdict of decided) next = settled(next, verdict, now);
+    if (next !== status) await store.putStatus(next);
+  }
+}
+
+/** The status with one object moved out of `pendings`; the same status when the object is not pending in it. */
+function settled(status: StoredStatus, verdict: Verdict, now: number): StoredStatus {
+  const { submission } = verdict;
   const version = submission.record.version ?? '';
   const at = status.pendings.findIndex((d) => d.id === submission.record.id && d.version === version);
-  if (at < 0) return;
+  if (at < 0) return status;
   const pendings = status.pendings.filter((_, i) => i !== at);
   const detail: StatusDetail = { id: submission.record.id, version: status.pendings[at]!.version };
   if (verdict.message !== undefined) detail.message = verdict.message;
@@ -96,5 +132,5 @@ async function settle(store: Store, submission: Submission, verdict: Verdict, no
     next.status = 'complete';
     next.expiresAt = now + submission.statusKeptMicros;
   }
-  await store.putStatus(next);
+  return next;
 }

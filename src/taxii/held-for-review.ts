@@ -15,6 +15,7 @@ import type { MayActFor, StatusDetail, StoredStatus } from '../store/contract';
 import { EntityTable } from '../store/entity-table';
 import type { Entry } from './add-objects';
 import type { TaxiiContext } from './context';
+import { TimeSlice } from './time-slice';
 
 export interface Posting {
   statusId: string;
@@ -28,7 +29,10 @@ export async function holdForReview(ctx: TaxiiContext, target: CollectionView, e
   const table = new EntityTable(ctx.store, SUBMISSIONS);
   const failures: StatusDetail[] = [];
   const pendings: StatusDetail[] = [];
+  // One entity write per object: a large envelope is held in time slices, as it would be stored.
+  const slice = new TimeSlice();
   for (const [index, entry] of entries.entries()) {
+    if (slice.isSpent()) await slice.pause();
     if (entry.kind === 'failure') {
       failures.push(entry.detail);
       continue;

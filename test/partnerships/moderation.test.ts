@@ -226,3 +226,16 @@ test('when a submission has no status yet, then deciding it is 409 while its req
   expect(await table.get(old.id)).toBeNull();
   await table.delete(inFlight.id);
 });
+
+test('when a steward approves a whole envelope of more submissions than one chunk of decisions, then every object is stored and the status completes with each one a success', async () => {
+  const objects = Array.from({ length: 250 }, () => indicator());
+  const posted = await server.post(OBJECTS, envelope(...objects));
+  expect(body(posted)).toMatchObject({ status: 'pending', pending_count: 250 });
+  const approved = await admin('dave').post(`${SUBMISSIONS}/approve`, { status_id: body(posted).id });
+  expect(approved.status).toBe(200);
+  expect(approved.body.decided.filter((d: { outcome: string }) => d.outcome === 'stored')).toHaveLength(250);
+  const status = body(await server.get(`/api1/status/${body(posted).id}/`));
+  expect(status).toMatchObject({ status: 'complete', success_count: 250, failure_count: 0, pending_count: 0 });
+  expect(new Set(status.successes.map((d: { id: string }) => d.id))).toEqual(new Set(objects.map((o) => o.id)));
+  expect(await pendingOf(body(posted).id)).toEqual([]);
+});
