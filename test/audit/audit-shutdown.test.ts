@@ -5,7 +5,6 @@
  * audit inserts a trigger refuses.
  */
 
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { AuditTrail } from '../../src/audit/audit-trail';
 import type { Logger } from '../../src/log/logger';
 import { nowMicros } from '../../src/store/clock';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { execOnFile } from '../support/damage';
 
 let dir: string;
 let file: string;
@@ -34,17 +34,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function onFile(sql: string): void {
-  const db = new Database(file);
-  try {
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
-
 test('when the trail cannot be written at shutdown, then the entries it kept are logged whole instead of dropped', async () => {
-  onFile("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+  execOnFile(file, "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
   const trail = new AuditTrail(store, nowMicros, log);
   await expect(trail.record('cli', { operation: 'create_organisation', outcome: 201, detail: 'org-a' })).rejects.toMatchObject({ code: 'store_unavailable' });
   trail.recordSoon('cli', { operation: 'list_organisations', outcome: 200 });
@@ -59,11 +50,11 @@ test('when the trail cannot be written at shutdown, then the entries it kept are
 });
 
 test('when the trail can be written again by shutdown, then close() writes the kept entries after the probe and logs none', async () => {
-  onFile("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+  execOnFile(file, "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
   const trail = new AuditTrail(store, nowMicros, log);
   await expect(trail.record('cli', { operation: 'create_organisation', outcome: 201 })).rejects.toMatchObject({ code: 'store_unavailable' });
   trail.recordSoon('cli', { operation: 'list_organisations', outcome: 200 });
-  onFile('DROP TRIGGER refuse_audit');
+  execOnFile(file, 'DROP TRIGGER refuse_audit');
   await trail.close();
   expect(logged.filter((l) => l.message.startsWith('audit entries not written'))).toEqual([]);
   expect((await store.listAudit({ limit: 10 })).entries.map((e) => e.operation)).toEqual(['audit_resumed', 'list_organisations']);

@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { body, RW, standardConfig, startTestServer, type TestServer } from '../support/harness';
+import { execOnFile } from '../support/damage';
 import { envelope, indicator } from '../support/stix';
 
 const COLL = `/api1/collections/${RW}`;
@@ -36,15 +37,6 @@ function storedIds(ids: string[]): string[] {
   const db = new Database(file, { readonly: true });
   try {
     return ids.filter((id) => db.prepare('SELECT 1 FROM records WHERE stix_id = ?').get(id) !== undefined);
-  } finally {
-    db.close();
-  }
-}
-
-function onFile(sql: string): void {
-  const db = new Database(file);
-  try {
-    db.exec(sql);
   } finally {
     db.close();
   }
@@ -79,10 +71,10 @@ describe('durable before the answer', () => {
 });
 
 describe('fail closed', () => {
-  afterEach(() => onFile('DROP TRIGGER IF EXISTS refuse_audit'));
+  afterEach(() => execOnFile(file, 'DROP TRIGGER IF EXISTS refuse_audit'));
 
   test('when the trail cannot be written, then the change is 503, later changes are refused before the store, reads go on, and all resumes once it can', async () => {
-    onFile("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+    execOnFile(file, "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
     const first = indicator();
     const refused = await server.post(`${COLL}/objects/`, envelope(first));
     expect(refused.status).toBe(503);
@@ -101,7 +93,7 @@ describe('fail closed', () => {
     expect((await server.get(`${COLL}/objects/${first.id}/`)).status).toBe(200);
     const before = entriesInFile().length;
 
-    onFile('DROP TRIGGER refuse_audit');
+    execOnFile(file, 'DROP TRIGGER refuse_audit');
     const again = await server.post(`${COLL}/objects/`, envelope(first, second));
     expect(again.status).toBe(202);
     expect(body(again).successes.find((s: { id: string }) => s.id === first.id).message).toBe('version already present');

@@ -13,6 +13,16 @@ import { envelope, indicator } from './stix';
 
 export const PAGE = 4096;
 
+/** Runs SQL on a store's file beside the open store (a trigger that refuses writes, a table dropped). */
+export function execOnFile(path: string, sql: string): void {
+  const db = new Database(path);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * A SQLite store in `dir`, whatever ACCORD_TEST_STORE says (markers and files are
  * SQLite's); start-up waits for its check however loaded the machine, unless `sqlite` says otherwise.
