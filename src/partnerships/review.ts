@@ -55,12 +55,16 @@ export function decide(store: Store, collection: Collection, submissions: readon
     for (let from = 0; from < submissions.length; from += DECIDE_CHUNK) {
       if (from > 0) await nextTurn();
       const settled: Verdict[] = [];
-      for (const submission of submissions.slice(from, from + DECIDE_CHUNK)) {
-        const verdict = await decideOne(store, collection, submission, decision);
-        verdicts.push(verdict);
-        if (verdict.removed) settled.push(verdict);
+      try {
+        for (const submission of submissions.slice(from, from + DECIDE_CHUNK)) {
+          const verdict = await decideOne(store, collection, submission, decision);
+          verdicts.push(verdict);
+          if (verdict.removed) settled.push(verdict);
+        }
+      } finally {
+        // Also when a later decision failed: the ones made are in their statuses before the error is answered.
+        await settleAll(store, settled, now());
       }
-      await settleAll(store, settled, now());
     }
     return verdicts;
   });
